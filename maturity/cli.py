@@ -1,0 +1,163 @@
+"""Command line: ``python -m maturity validate|score|report`` (DESIGN §3b)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from .advice import roadmap
+from .assessment import Assessment, AssessmentInvalid, read_json
+from .i18n import normalise
+from .loader import LoadedModel, ModelLoadError, load_folder, load_model
+from .scoring import Result, score
+
+FRAMEWORKS = Path(os.environ.get("MATURITY_FRAMEWORKS", Path(__file__).resolve().parent.parent / "frameworks"))
+
+
+def _default_lang() -> str:
+    code = os.environ.get("MATURITY_LANG") or os.environ.get("LANG") or "en"
+    return "zh" if code.lower().startswith("zh") else normalise(code) if code[:2] == "en" else "en"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m maturity", description="Maturity model tools")
+    parser.add_argument("--lang", choices=["zh", "en"], default=None, help="message language")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_val = sub.add_parser("validate", help="check model files; exit 1 if any has errors")
+    p_val.add_argument("files", nargs="+")
+    p_val.add_argument("--strict", action="store_true", help="also report missing translations")
+    p_score = sub.add_parser("score", help="score an assessment file, print JSON")
+    p_score.add_argument("assessment")
+    p_score.add_argument("--model", help="model file (default: found in frameworks/ by id)")
+    p_rep = sub.add_parser("report", help="write the PDF diagnosis of an assessment")
+    p_rep.add_argument("assessment")
+    p_rep.add_argument("-o", "--output", required=True)
+    p_rep.add_argument("--model")
+    for p in (p_val, p_score, p_rep):
+        p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    lang = args.lang or _default_lang()
+    if args.command == "validate":
+        return _validate(args.files, args.strict, lang)
+    loaded, assessment, code = _load_assessment(args.assessment, args.model, lang)
+    if loaded is None or assessment is None:
+        return code
+    if args.command == "score":
+        result = score(loaded.model, assessment.answers, assessment.targets)
+        print(json.dumps(result_to_json(loaded, result, lang), ensure_ascii=False, indent=2))
+        return 0
+    from .report import build_report  # imported late: fpdf2 and charts are heavy
+
+    pdf = build_report(loaded, assessment, lang=lang)
+    Path(args.output).write_bytes(pdf)
+    return 0
+
+
+def _validate(files: list[str], strict: bool, lang: str) -> int:
+    failed = False
+    for file in files:
+        try:
+            loaded = load_model(file)
+        except ModelLoadError as exc:
+            failed = True
+            for err in exc.errors:
+                print(err.format(lang))
+            continue
+        if strict and loaded.warnings:
+            failed = True
+            for warn in loaded.warnings:
+                print(warn.format(lang))
+        else:
+            print(f"{file}: ok ({loaded.model.id} {loaded.model.version}, {len(loaded.model.indicators)} indicators)",
+                  file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _load_assessment(
+    path: str, model_file: str | None, lang: str
+) -> tuple[LoadedModel | None, Assessment | None, int]:
+    try:
+        raw = read_json(path)
+    except AssessmentInvalid as exc:
+        for err in exc.errors:
+            print(f"{path}: {err.message(lang)}", file=sys.stderr)
+        return None, None, 1
+    except OSError as exc:
+        print(f"{path}: {exc.strerror}", file=sys.stderr)
+        return None, None, 1
+    try:
+        if model_file:
+            loaded = load_model(model_file)
+        else:
+            loaded = load_folder(FRAMEWORKS).models.get(raw.model_id)
+            if loaded is None:
+                print(f"{path}: model '{raw.model_id}' not found in {FRAMEWORKS}; use --model", file=sys.stderr)
+                return None, None, 1
+    except ModelLoadError as exc:
+        for err in exc.errors:
+            print(err.format(lang), file=sys.stderr)
+        return None, None, 1
+    try:
+        assessment = read_json(path, loaded.model)
+    except AssessmentInvalid as exc:
+        for err in exc.errors:
+            print(f"{path}: {err.message(lang)}", file=sys.stderr)
+        return None, None, 1
+    if assessment.model_version != loaded.model.version:
+        print(f"{path}: answered against version {assessment.model_version}, "
+              f"scored with {loaded.model.version}", file=sys.stderr)
+    return loaded, assessment, 0
+
+
+def result_to_json(loaded: LoadedModel, result: Result, lang: str) -> dict[str, Any]:
+    """The scores as a JSON-ready mapping."""
+    model = loaded.model
+
+    def num(x: float | None, digits: int = 6) -> float | None:
+        return None if x is None else round(x, digits)
+
+    def score_json(s: Any) -> dict[str, Any]:  # noqa: ANN401
+        return {"score": num(s.value), "index": num(s.index, 1), "level": num(s.level, 1)}
+
+    return {
+        "model": {"id": model.id, "version": model.version, "sha256": loaded.sha256},
+        "overall": {
+            **score_json(result.overall),
+            "stage": result.stage,
+            "stage_name": model.t(model.levels[result.stage].name, lang) if result.stage is not None else None,
+            "coverage": num(result.coverage, 4),
+            "answered": result.answered,
+            "total": result.total,
+        },
+        "groups": {gid: score_json(s) for gid, s in result.groups.items()},
+        "criteria": {
+            cid: {
+                **score_json(c.score),
+                "name": model.t(model.criterion_by_id[cid].name, lang),
+                "achieved": c.achieved,
+                "target": c.target,
+                "gap": num(c.gap, 4),
+                "priority": num(c.priority, 4),
+                "low_confidence": c.low_confidence,
+                "answered": c.answered,
+                "na": c.na,
+                "total": c.total,
+            }
+            for cid, c in result.criteria.items()
+        },
+        "tags": {tid: score_json(s) for tid, s in result.tags.items()},
+        "priorities": list(result.priorities),
+        "roadmap": {
+            h: [
+                {"criterion": it.criterion_id, "from_level": it.from_level, "title": model.t(it.action.title, lang),
+                 "effort": it.action.effort}
+                for it in items
+            ]
+            for h, items in roadmap(model, result).by_horizon.items()
+        },
+    }

@@ -1,0 +1,177 @@
+"""Typed maturity model of the ``maturity-model/1`` format (see docs/framework-format.md).
+
+Texts are stored as ``{language: text}`` mappings that always contain the model's
+default language; use :meth:`MaturityModel.t` to read one in a given language.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationInfo,
+)
+
+FORMAT = "maturity-model/1"
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
+ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
+HORIZONS = ("quick", "mid", "long")
+EFFORTS = ("low", "medium", "high")
+
+
+def _coerce_text(value: Any, info: ValidationInfo) -> Any:  # noqa: ANN401
+    """A plain string means the default language."""
+    if isinstance(value, str):
+        default = (info.context or {}).get("default_language", "zh")
+        return {default: value}
+    return value
+
+
+Text = Annotated[dict[str, str], BeforeValidator(_coerce_text)]
+Weight = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScaleLevel(_Strict):
+    """One level of the scale, lowest first."""
+
+    level: StrictInt
+    name: Text
+    description: Text | None = None
+
+
+class Tag(_Strict):
+    """A cross-cutting dimension, such as one of the three systems."""
+
+    id: Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
+    name: Text
+    description: Text | None = None
+
+
+class Action(_Strict):
+    """A recommended step that lifts a criterion from one level."""
+
+    title: Text
+    detail: Text | None = None
+    horizon: Literal["quick", "mid", "long"]
+    owner: Text | None = None
+    effort: Literal["low", "medium", "high"] | None = None
+    tags: list[str] = []
+
+
+class Indicator(_Strict):
+    """A question with one anchored answer for every scale level."""
+
+    id: Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
+    question: Text
+    help: Text | None = None
+    weight: Weight = 1.0
+    allow_na: bool = True
+    tags: list[str] = []
+    answers: dict[StrictInt, Text]
+
+
+class Criterion(_Strict):
+    """A scored criterion: its indicators and the actions that lift it."""
+
+    id: Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
+    name: Text
+    description: Text | None = None
+    weight: Weight = 1.0
+    target_level: StrictInt | None = None
+    indicators: Annotated[list[Indicator], Field(min_length=1)]
+    actions: dict[StrictInt, list[Action]] = {}
+
+
+class Group(_Strict):
+    """A named group of criteria (e.g. 三力, 五化)."""
+
+    id: Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
+    name: Text
+    description: Text | None = None
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
+
+
+class MaturityModel(_Strict):
+    """A whole model file."""
+
+    format: str
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    version: Annotated[str, Field(min_length=1)]
+    title: Text
+    description: Text | None = None
+    languages: Annotated[list[str], Field(min_length=1)]
+    scale: Annotated[list[ScaleLevel], Field(min_length=2, max_length=10)]
+    target_level: StrictInt | None = None
+    tags: list[Tag] = []
+    groups: Annotated[list[Group], Field(min_length=1)]
+
+    @property
+    def default_language(self) -> str:
+        """The first declared language."""
+        return self.languages[0]
+
+    def t(self, text: dict[str, str] | None, lang: str) -> str:
+        """``text`` in ``lang``, falling back to the default language."""
+        if not text:
+            return ""
+        return text.get(lang) or text.get(self.default_language) or next(iter(text.values()))
+
+    @property
+    def lmin(self) -> int:
+        """Lowest scale level."""
+        return self.scale[0].level
+
+    @property
+    def lmax(self) -> int:
+        """Highest scale level."""
+        return self.scale[-1].level
+
+    @cached_property
+    def levels(self) -> dict[int, ScaleLevel]:
+        """Scale levels by number."""
+        return {s.level: s for s in self.scale}
+
+    @cached_property
+    def criteria(self) -> list[Criterion]:
+        """All criteria in model order."""
+        return [c for g in self.groups for c in g.criteria]
+
+    @cached_property
+    def criterion_by_id(self) -> dict[str, Criterion]:
+        """Criteria by id."""
+        return {c.id: c for c in self.criteria}
+
+    @cached_property
+    def group_of(self) -> dict[str, Group]:
+        """The group each criterion belongs to, by criterion id."""
+        return {c.id: g for g in self.groups for c in g.criteria}
+
+    @cached_property
+    def indicators(self) -> list[Indicator]:
+        """All indicators in model order."""
+        return [i for c in self.criteria for i in c.indicators]
+
+    @cached_property
+    def indicator_by_id(self) -> dict[str, Indicator]:
+        """Indicators by id."""
+        return {i.id: i for i in self.indicators}
+
+    @cached_property
+    def criterion_of(self) -> dict[str, Criterion]:
+        """The criterion each indicator belongs to, by indicator id."""
+        return {i.id: c for c in self.criteria for i in c.indicators}
+
+    @cached_property
+    def tag_by_id(self) -> dict[str, Tag]:
+        """Tags by id."""
+        return {t.id: t for t in self.tags}

@@ -1,0 +1,196 @@
+"""Pure scoring: answers -> indicator, criterion, group, tag and overall scores (DESIGN §4).
+
+An answer is a level (a number; workshop means may be fractional), ``"na"``, or
+absent. N/A and absent answers are left out of every sum.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .model import MaturityModel
+
+NA: Literal["na"] = "na"
+Answer = float | int | Literal["na"]
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Term:
+    """One weighted term of a weighted mean: what, its value in [0, 1], its weight."""
+
+    id: str
+    value: float
+    weight: float
+
+
+@dataclass(frozen=True)
+class Score:
+    """A weighted mean ``S`` in [0, 1] (None when nothing was answered) and its terms."""
+
+    value: float | None
+    terms: tuple[Term, ...]
+    lmin: int
+    lmax: int
+
+    @property
+    def index(self) -> float | None:
+        """``100 · S``."""
+        return None if self.value is None else 100.0 * self.value
+
+    @property
+    def level(self) -> float | None:
+        """``Lmin + S (Lmax - Lmin)``."""
+        return None if self.value is None else self.lmin + self.value * (self.lmax - self.lmin)
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """Score, level, coverage, target, gap and priority of one criterion."""
+
+    id: str
+    group_id: str
+    weight: float
+    score: Score
+    achieved: int | None
+    answered: int
+    na: int
+    total: int
+    low_confidence: bool
+    target: float | None
+    target_source: Literal["user", "criterion", "model", "next", "none"]
+    gap: float | None
+    priority: float | None
+
+
+@dataclass(frozen=True)
+class Result:
+    """The whole scoring of one set of answers against one model."""
+
+    criteria: dict[str, CriterionResult]
+    groups: dict[str, Score]
+    tags: dict[str, Score]
+    overall: Score
+    stage: int | None
+    coverage: float
+    answered: int
+    total: int
+    priorities: tuple[str, ...] = field(default=())
+    indicator_values: dict[str, float] = field(default_factory=dict)
+
+
+def indicator_value(answer: float, lmin: int, lmax: int) -> float:
+    """``s = (a - Lmin) / (Lmax - Lmin)``, clamped to [0, 1]."""
+    return min(1.0, max(0.0, (float(answer) - lmin) / (lmax - lmin)))
+
+
+def weighted_mean(terms: tuple[Term, ...]) -> float | None:
+    """``Σ w v / Σ w``, or None when there are no terms."""
+    total = sum(t.weight for t in terms)
+    if not terms or total <= 0:
+        return None
+    return sum(t.weight * t.value for t in terms) / total
+
+
+def achieved_level(level: float | None) -> int | None:
+    """``floor(level)`` with a 1e-9 tolerance, so 2.9999999999 counts as 3."""
+    return None if level is None else math.floor(level + EPS)
+
+
+def is_answered(value: Answer | None) -> bool:
+    """True for a level or N/A; False for a missing answer."""
+    return value is not None
+
+
+def score(
+    model: MaturityModel,
+    answers: Mapping[str, Answer | None],
+    targets: Mapping[str, float] | None = None,
+) -> Result:
+    """Score ``answers`` (indicator id -> level or "na") against ``model``."""
+    lmin, lmax = model.lmin, model.lmax
+    targets = targets or {}
+    values: dict[str, float] = {}
+    for ind in model.indicators:
+        a = answers.get(ind.id)
+        if a is not None and a != NA:
+            values[ind.id] = indicator_value(float(a), lmin, lmax)
+
+    criteria: dict[str, CriterionResult] = {}
+    for crit in model.criteria:
+        terms = tuple(Term(i.id, values[i.id], i.weight) for i in crit.indicators if i.id in values)
+        s = Score(weighted_mean(terms), terms, lmin, lmax)
+        answered = sum(1 for i in crit.indicators if is_answered(answers.get(i.id)))
+        na = sum(1 for i in crit.indicators if answers.get(i.id) == NA)
+        achieved = achieved_level(s.level)
+        target, source = _target(model, crit.id, achieved, targets)
+        gap = None if s.level is None or target is None else max(0.0, target - s.level)
+        criteria[crit.id] = CriterionResult(
+            id=crit.id,
+            group_id=model.group_of[crit.id].id,
+            weight=crit.weight,
+            score=s,
+            achieved=achieved,
+            answered=answered,
+            na=na,
+            total=len(crit.indicators),
+            low_confidence=len(terms) < len(crit.indicators) / 2,
+            target=target,
+            target_source=source,
+            gap=gap,
+            priority=None if gap is None else gap * crit.weight,
+        )
+
+    groups = {
+        g.id: _mean_of_criteria([criteria[c.id] for c in g.criteria], lmin, lmax) for g in model.groups
+    }
+    overall = _mean_of_criteria(list(criteria.values()), lmin, lmax)
+    tags: dict[str, Score] = {}
+    for tag in model.tags:
+        terms = tuple(
+            Term(i.id, values[i.id], i.weight) for i in model.indicators if tag.id in i.tags and i.id in values
+        )
+        tags[tag.id] = Score(weighted_mean(terms), terms, lmin, lmax)
+    achieved = [c.achieved for c in criteria.values() if c.achieved is not None]
+    answered = sum(1 for i in model.indicators if is_answered(answers.get(i.id)))
+    order = {c.id: n for n, c in enumerate(model.criteria)}
+    ranked = sorted(
+        (c for c in criteria.values() if c.gap is not None and c.gap > EPS),
+        key=lambda c: (-(c.priority or 0.0), order[c.id]),
+    )
+    return Result(
+        criteria=criteria,
+        groups=groups,
+        tags=tags,
+        overall=overall,
+        stage=min(achieved) if achieved else None,
+        coverage=answered / len(model.indicators),
+        answered=answered,
+        total=len(model.indicators),
+        priorities=tuple(c.id for c in ranked),
+        indicator_values=values,
+    )
+
+
+def _mean_of_criteria(items: list[CriterionResult], lmin: int, lmax: int) -> Score:
+    terms = tuple(Term(c.id, c.score.value, c.weight) for c in items if c.score.value is not None)
+    return Score(weighted_mean(terms), terms, lmin, lmax)
+
+
+def _target(
+    model: MaturityModel, crit_id: str, achieved: int | None, targets: Mapping[str, float]
+) -> tuple[float | None, Literal["user", "criterion", "model", "next", "none"]]:
+    """``T_c``: the user's, else the criterion's, else the model's, else one above achieved."""
+    if targets.get(crit_id) is not None:
+        return float(targets[crit_id]), "user"
+    crit = model.criterion_by_id[crit_id]
+    if crit.target_level is not None:
+        return float(crit.target_level), "criterion"
+    if model.target_level is not None:
+        return float(model.target_level), "model"
+    if achieved is None:
+        return None, "none"
+    return float(min(model.lmax, achieved + 1)), "next"

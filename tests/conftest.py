@@ -1,0 +1,58 @@
+"""Shared fixtures: paths, the tiny documented model and builders for small scales."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from maturity.loader import LoadedModel, load_model, load_model_text
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_FRAMEWORKS = ROOT / "tests" / "frameworks"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The repository root."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def tiny() -> LoadedModel:
+    """The tiny 4-level example model of docs/framework-format.md (tests/frameworks/tiny.yaml)."""
+    return load_model(TEST_FRAMEWORKS / "tiny.yaml")
+
+
+def make_model(levels: list[int], criteria: dict[str, list[tuple[str, float]]], **extra: str) -> LoadedModel:
+    """A one-group model on ``levels`` with criteria -> [(indicator id, weight)], built in YAML."""
+    lines = [
+        "format: maturity-model/1",
+        "id: generated",
+        'version: "1"',
+        "title: 生成的模型",
+        "languages: [zh]",
+        "scale:",
+        *[f"  - {{level: {lv}, name: 等级{lv}}}" for lv in levels],
+        *[f"{k}: {v}" for k, v in extra.items()],
+        "groups:",
+        "  - id: g",
+        "    name: 组",
+        "    criteria:",
+    ]
+    for cid, indicators in criteria.items():
+        cweight = 1
+        if ":" in cid:
+            cid, w = cid.split(":")
+            cweight = float(w)
+        lines += [f"      - id: {cid}", f"        name: {cid}", f"        weight: {cweight}", "        indicators:"]
+        for iid, weight in indicators:
+            lines += [f"          - id: {iid}", f"            question: {iid}?", f"            weight: {weight}",
+                      "            answers:", *[f"              {lv}: 答案{lv}" for lv in levels]]
+    return load_model_text("\n".join(lines) + "\n", "<generated>")
+
+
+@pytest.fixture(scope="session")
+def model_factory():  # noqa: ANN201
+    """Build a small model from levels and criteria (see ``make_model``)."""
+    return make_model
