@@ -1,0 +1,83 @@
+"""``python -m maturity`` run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from maturity.loader import load_model
+from maturity.scoring import score
+
+
+def run(root, *args, env_lang="en"):
+    env = {"PATH": "/usr/bin:/bin", "MATURITY_LANG": env_lang, "PYTHONPATH": str(root)}
+    return subprocess.run([sys.executable, "-m", "maturity", *args], cwd=root, capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+def test_validate_ok_and_broken(root):
+    ok = run(root, "validate", "tests/frameworks/tiny.yaml")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    bad = run(root, "validate", "tests/frameworks/tiny.yaml", "tests/frameworks/broken/missing-answer.yaml")
+    assert bad.returncode == 1
+    assert bad.stdout.strip() == (
+        "tests/frameworks/broken/missing-answer.yaml:27:15: groups[0].criteria[0].indicators[0].answers: "
+        "no answer for level 2"
+    )
+
+
+def test_validate_strict_reports_missing_translations(root):
+    res = run(root, "validate", "--strict", "tests/frameworks/tiny.yaml")
+    assert res.returncode == 1
+    assert "tests/frameworks/tiny.yaml:87:18: groups[1].criteria[0].indicators[0].answers.1: no translation for: en" \
+        in res.stdout
+
+
+def test_validate_in_chinese(root):
+    res = run(root, "validate", "tests/frameworks/broken/missing-answer.yaml", env_lang="zh_CN.UTF-8")
+    assert "缺少等级 2 的答案" in res.stdout
+
+
+def test_bundled_models_validate(root):
+    files = sorted(str(p.relative_to(root)) for p in (root / "frameworks").glob("*.yaml"))
+    assert files, "frameworks/ holds no model"
+    res = run(root, "validate", "--strict", *files)
+    assert res.returncode == 0, res.stdout
+
+
+def test_score_prints_the_core_numbers(root):
+    res = run(root, "score", "tests/frameworks/tiny-assessment.json", "--model", "tests/frameworks/tiny.yaml")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    loaded = load_model(root / "tests/frameworks/tiny.yaml")
+    data = json.loads((root / "tests/frameworks/tiny-assessment.json").read_text(encoding="utf-8"))
+    result = score(loaded.model, data["answers"], data["targets"])
+    assert out["overall"]["score"] == pytest.approx(result.overall.value, abs=1e-6)
+    assert out["overall"]["stage"] == result.stage == 1
+    assert out["criteria"]["leading"]["index"] == 55.6
+    assert out["criteria"]["organising"]["score"] is None
+    assert out["priorities"] == list(result.priorities)
+    assert out["model"]["sha256"] == loaded.sha256
+    assert [a["title"] for a in out["roadmap"]["quick"]] == ["Open a union WeChat account"]
+
+
+def test_score_bad_assessment_exits_1_naming_the_key(root, tmp_path):
+    bad = tmp_path / "bad.json"
+    data = json.loads((root / "tests/frameworks/tiny-assessment.json").read_text(encoding="utf-8"))
+    data["answers"]["leading.party"] = 9
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    res = run(root, "score", str(bad), "--model", "tests/frameworks/tiny.yaml")
+    assert res.returncode == 1
+    assert "answers.leading.party: level 9 is outside the scale (1–4)" in res.stderr
+
+
+def test_score_finds_model_by_id_or_says_so(root, tmp_path):
+    data = json.loads((root / "tests/frameworks/tiny-assessment.json").read_text(encoding="utf-8"))
+    data["model"]["id"] = "no-such-model"
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    res = run(root, "score", str(path))
+    assert res.returncode == 1 and "no-such-model" in res.stderr
