@@ -1,4 +1,8 @@
-"""UI and message strings in zh-CN and English, kept in ``maturity/locales/*.yaml``."""
+"""UI and message strings in zh-CN and English.
+
+Strings live in ``maturity/locales/<part>.<lang>.yaml`` (one file per part of the
+app, so that parts can be edited apart); a language's catalogue merges its files.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +20,15 @@ _LOCALES = Path(__file__).with_name("locales")
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """All strings of one language, flattened to dotted keys."""
-    with open(_LOCALES / f"{lang}.yaml", encoding="utf-8") as fh:
-        tree = yaml.safe_load(fh)
     flat: dict[str, str] = {}
-    _flatten(tree, "", flat)
+    for path in sorted(_LOCALES.glob(f"*.{lang}.yaml")):
+        with open(path, encoding="utf-8") as fh:
+            part: dict[str, str] = {}
+            _flatten(yaml.safe_load(fh) or {}, "", part)
+        clash = set(part) & set(flat)
+        if clash:
+            raise ValueError(f"{path.name} repeats keys: {sorted(clash)}")
+        flat.update(part)
     return flat
 
 
