@@ -1,0 +1,256 @@
+"""Chinese text in the PDF: shipped fonts, fallbacks, placeholders and kinsoku line breaking."""
+
+from __future__ import annotations
+
+import io
+import logging
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+from pypdf import PdfReader
+
+from maturity import pdftext
+from maturity.fonts import BOLD, REGULAR
+from maturity.fonts.build_subset import default_text_files, gb2312_chars, text_chars
+from maturity.pdftext import NO_LINE_END, NO_LINE_START, PLACEHOLDER, FontInfo
+
+SHIPPED = [REGULAR, BOLD]
+FONT_SIZE = 12
+POPPLER = shutil.which("pdffonts") and shutil.which("pdftotext")
+NO_POPPLER = "poppler-utils is not installed (it is listed in .ci/apt-packages.txt)"
+
+
+@pytest.fixture
+def pdf_and_fonts(monkeypatch: pytest.MonkeyPatch) -> tuple[FPDF, FontInfo]:
+    """An A4 FPDF with a page, the shipped fonts and this machine's fallbacks, at 12 pt."""
+    monkeypatch.delenv(pdftext.FALLBACK_ENV, raising=False)
+    pdf = FPDF()
+    pdf.add_page()
+    info = pdftext.register_fonts(pdf)
+    pdf.set_font(pdftext.FAMILY, "", FONT_SIZE)
+    return pdf, info
+
+
+@pytest.fixture
+def pdf(pdf_and_fonts: tuple[FPDF, FontInfo]) -> FPDF:
+    """The FPDF of ``pdf_and_fonts``, for tests that only measure text."""
+    return pdf_and_fonts[0]
+
+
+def em(pdf: FPDF, n: float) -> float:
+    """Width of ``n`` full-width characters in the current font."""
+    return n * pdf.get_string_width("中")
+
+
+# --- wrapping -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "ems", "expected"),
+    [
+        ("一二三四五六", 3, ["一二三", "四五六"]),
+        # the break would put "，" first: "四" comes down with it
+        ("一二三四，五六", 4, ["一二三", "四，五六"]),
+        ("一二三四。」五六", 4, ["一二三", "四。」五", "六"]),
+        # "「" would end the line: it goes down with "四"
+        ("一二三「四五」", 4, ["一二三", "「四五」"]),
+        ("一二三（四）五", 4, ["一二三", "（四）五"]),
+        ("第一行\n\n第三行", 10, ["第一行", "", "第三行"]),
+        ("末尾\n", 10, ["末尾"]),
+        ("", 10, [""]),
+        ("　　缩进保留", 10, ["　　缩进保留"]),
+    ],
+)
+def test_wrap_table(pdf: FPDF, text: str, ems: float, expected: list[str]) -> None:
+    assert pdftext.wrap_lines(pdf, text, em(pdf, ems)) == expected
+
+
+SENTENCE = (
+    "工会的组织力、服务力和影响力，是本次评估的重点。我们建议：第一，完善《会员服务清单》；"
+    "第二，建立“职工之家”的持续改进机制（每季度一次）！你同意吗？好的……就这样——开始吧。"
+)
+
+
+@pytest.mark.parametrize("ems", [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 17, 23])
+def test_chinese_kinsoku_at_every_width(pdf: FPDF, ems: int) -> None:
+    width = em(pdf, ems)
+    lines = pdftext.wrap_lines(pdf, SENTENCE, width)
+    assert "".join(lines) == SENTENCE  # nothing lost or added
+    assert len(lines) > 1
+    for before, line in zip(lines, lines[1:], strict=False):
+        assert line[0] not in NO_LINE_START, (before, line)
+        assert before[-1] not in NO_LINE_END, (before, line)
+    assert all(pdf.get_string_width(line) <= width + 1e-6 for line in lines)
+
+
+MIXED = "使用 Streamlit 和 PostgreSQL 数据库"
+
+
+@pytest.mark.parametrize("ems", [6, 6.5, 7, 8, 9, 10, 12, 15])
+def test_latin_words_stay_whole(pdf: FPDF, ems: float) -> None:
+    width = em(pdf, ems)
+    assert pdf.get_string_width("PostgreSQL") < width  # so neither word ever needs cutting
+    lines = pdftext.wrap_lines(pdf, MIXED, width)
+    assert sum("Streamlit" in line for line in lines) == 1
+    assert sum("PostgreSQL" in line for line in lines) == 1
+    assert " ".join(lines).split() == MIXED.split()  # only spaces vanish, at the breaks
+    assert all(line == line.strip() for line in lines)
+    assert all(pdf.get_string_width(line) <= width + 1e-6 for line in lines)
+
+
+def test_break_between_chinese_and_latin_without_space(pdf: FPDF) -> None:
+    lines = pdftext.wrap_lines(pdf, "我们使用Streamlit开发", em(pdf, 6))
+    assert lines == ["我们使用", "Streamlit开", "发"]
+
+
+URL = "https://example.org/union/maturity/report/2024/index.html"
+
+
+def test_long_word_moves_down_whole_when_it_fits_a_line(pdf: FPDF) -> None:
+    width = pdf.get_string_width(URL) + 1
+    assert pdftext.wrap_lines(pdf, f"请见 {URL} 。", width) == ["请见", f"{URL} 。"]
+
+
+def test_long_word_is_cut_only_when_it_alone_is_too_wide(pdf: FPDF) -> None:
+    width = pdf.get_string_width(URL) / 2.5
+    lines = pdftext.wrap_lines(pdf, f"请见 {URL}", width)
+    assert lines[0] == "请见"  # the word starts on a fresh line before it is cut
+    assert "".join(lines[1:]) == URL
+    assert len(lines) == 4
+    for piece, following in zip(lines[1:], lines[2:], strict=False):
+        # each piece is as full as it can be: one more character would not fit
+        assert pdf.get_string_width(piece + following[0]) > width
+    assert all(pdf.get_string_width(line) <= width + 1e-6 for line in lines)
+
+
+def test_latin_text_wraps_at_spaces(pdf: FPDF) -> None:
+    text = "Organising power, service power and influence are assessed."
+    lines = pdftext.wrap_lines(pdf, text, pdf.get_string_width("Organising power, service"))
+    assert lines == ["Organising power, service", "power and influence are", "assessed."]
+
+
+# --- glyph coverage -------------------------------------------------------------------------
+
+
+def test_shipped_subset_covers_gb2312_and_keeps_the_licence_names() -> None:
+    every, hanzi = gb2312_chars()
+    assert len(hanzi) == 6763
+    for path in SHIPPED:
+        assert path.stat().st_size < 1_650_000, path
+        assert pdftext.missing_glyphs("".join(every) + PLACEHOLDER + "，。、“”《》…—￥①", [path]) == set()
+        names = TTFont(path, lazy=True)["name"]
+        assert "Adobe" in names.getDebugName(0)
+        assert "Open Font License" in names.getDebugName(13)
+    assert (REGULAR.parent / "OFL.txt").read_text(encoding="utf-8").count("SIL OPEN FONT LICENSE") == 1
+
+
+def test_shipped_subset_covers_the_models_and_catalogues() -> None:
+    files = default_text_files()
+    assert files, "no frameworks/*.yaml or maturity/locales/*.yaml found"
+    missing = pdftext.missing_glyphs("".join(text_chars(files)), [REGULAR])
+    assert not missing, f"run `python -m maturity.fonts.build_subset`; not in the subset: {sorted(missing)}"
+
+
+def test_missing_glyphs_is_the_gap_of_all_fonts() -> None:
+    assert pdftext.missing_glyphs("张堃 and 𠀋\n", [REGULAR]) == {"堃", "𠀋"}
+    assert pdftext.missing_glyphs("张三\t李四\n", SHIPPED) == set()
+
+
+def test_placeholder_and_warning_without_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(pdftext.FALLBACK_ENV, raising=False)
+    info = pdftext.register_fonts(FPDF(), system_fallbacks=False)
+    assert info.fallbacks == ()
+    text, warnings = pdftext.safe_text("张堃说😀\ufe0f好", info)
+    assert text == f"张{PLACEHOLDER}说{PLACEHOLDER}好"
+    assert len(warnings) == 3
+    assert any("U+5803" in w and PLACEHOLDER in w for w in warnings)
+    assert any("U+FE0F" in w and "removed" in w for w in warnings)
+    assert pdftext.safe_text("普通中文，English.", info) == ("普通中文，English.", [])
+
+
+def test_env_fallbacks_are_used_and_bad_ones_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    not_a_font = tmp_path / "broken.ttf"
+    not_a_font.write_bytes(b"not a font")
+    entries = [str(REGULAR), str(tmp_path / "absent.ttf"), str(not_a_font), f"{REGULAR}#x"]
+    monkeypatch.setenv(pdftext.FALLBACK_ENV, ":".join(entries))
+    info = pdftext.register_fonts(FPDF(), system_fallbacks=False)
+    assert info.fallbacks == ("fallback0",)
+    assert (str(REGULAR), 0) in info.files[2:]
+    assert len(info.warnings) == 3
+    assert "file not found" in info.warnings[0] and "cannot be read" in info.warnings[1]
+
+
+# --- a real PDF -----------------------------------------------------------------------------
+
+SAMPLE = "工会会员张堃提交了自评。生僻字𠀋，表情😀，还有最新的🫨。组织力、服务力与影响力。"
+SPECIAL = ["堃", "𠀋", "😀", "🫨"]
+
+
+def build_pdf(pdf: FPDF, info: FontInfo) -> tuple[bytes, list[str]]:
+    """Write SAMPLE in regular and bold and a multi-page paragraph; return bytes and warnings."""
+    warnings = pdftext.write_paragraph(pdf, SAMPLE, font_info=info)
+    pdf.set_font(info.family, "B", FONT_SIZE)
+    warnings += pdftext.write_paragraph(pdf, SAMPLE, font_info=info)
+    pdf.set_font(info.family, "", FONT_SIZE)
+    warnings += pdftext.write_paragraph(pdf, "一二三四五六七八九十，" * 200, width=60)
+    return bytes(pdf.output()), warnings
+
+
+def check_no_silent_drop(extracted: str, info: FontInfo, warnings: list[str]) -> None:
+    """Each special character is either printed (a font has it) or a placeholder with a warning."""
+    flat = "".join(extracted.split())
+    assert "工会会员张" in flat and "提交了自评" in flat and "组织力、服务力与影响力" in flat
+    placeholders = 0
+    for char in SPECIAL:
+        if pdftext.missing_glyphs(char, info.files):
+            assert any(f"U+{ord(char):04X}" in w for w in warnings), char
+            assert char not in flat
+            placeholders += 1
+        else:
+            assert char in flat, char
+    assert flat.count(PLACEHOLDER) == 2 * placeholders  # regular and bold copies
+    assert placeholders >= 1  # 🫨 (Unicode 15) is in none of the fonts here
+
+
+@pytest.mark.parametrize("system_fallbacks", [True, False], ids=["fallbacks", "placeholders"])
+def test_pdf_keeps_every_character(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path, system_fallbacks: bool
+) -> None:
+    monkeypatch.delenv(pdftext.FALLBACK_ENV, raising=False)
+    pdf = FPDF()
+    pdf.add_page()
+    info = pdftext.register_fonts(pdf, system_fallbacks=system_fallbacks)
+    pdf.set_font(info.family, "", FONT_SIZE)
+    with caplog.at_level(logging.WARNING, logger="fpdf"):
+        data, warnings = build_pdf(pdf, info)
+    # fpdf2 only logs when it drops a glyph; any such line means a silent loss in the PDF.
+    assert not [r for r in caplog.records if "missing" in r.getMessage()]
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 2
+    check_no_silent_drop("".join(page.extract_text() for page in reader.pages), info, warnings)
+    embedded = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            embedded.append(any(k in descriptor for k in ("/FontFile2", "/FontFile3")))
+    assert embedded and all(embedded)
+
+
+@pytest.mark.skipif(not POPPLER, reason=NO_POPPLER)
+def test_poppler_sees_embedded_subsets_and_the_text(pdf_and_fonts: tuple[FPDF, FontInfo], tmp_path: Path) -> None:
+    pdf, info = pdf_and_fonts
+    data, warnings = build_pdf(pdf, info)
+    path = tmp_path / "sample.pdf"
+    path.write_bytes(data)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    assert rows and any("NotoSansCJKSC" in row[0] for row in rows)
+    for row in rows:
+        assert row[0].startswith("MPDFAA+")  # a subset
+        assert row[-5:-2] == ["yes", "yes", "yes"], row  # embedded, subset, ToUnicode
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    check_no_silent_drop(text, info, warnings)
