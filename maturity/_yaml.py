@@ -55,15 +55,16 @@ class YamlReadError(Exception):
         self.problem = problem
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases instead of expanding them."""
+# libyaml when present (about 15x faster than the pure-Python parser), else PyYAML's own.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: ANN401
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+
+def _refuse_aliases(text: str) -> None:
+    """Scan the event stream (cheap; nothing is built) and refuse the first alias."""
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
             raise YamlReadError(YamlProblem(mark.line + 1, mark.column + 1, (), "yaml.alias"))
-        return super().compose_node(parent, index)
 
 
 def decode(raw: bytes) -> str:
@@ -85,9 +86,10 @@ def decode(raw: bytes) -> str:
 
 def read(text: str) -> tuple[Any, Positions, list[YamlProblem]]:
     """Parse YAML text into plain data, positions and non-fatal problems (duplicate keys)."""
-    loader = _NoAliasLoader(text)
     try:
-        node = loader.get_single_node()
+        _refuse_aliases(text)
+        # Composing does not expand aliases, and there are none left anyway.
+        node = yaml.compose(text, Loader=_SafeLoader)
     except YamlReadError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -97,8 +99,6 @@ def read(text: str) -> tuple[Any, Positions, list[YamlProblem]]:
         raise YamlReadError(YamlProblem(line, col, (), "yaml.syntax", {"detail": detail})) from None
     except yaml.YAMLError as exc:
         raise YamlReadError(YamlProblem(1, 1, (), "yaml.syntax", {"detail": str(exc)})) from None
-    finally:
-        loader.dispose()
     positions = Positions()
     problems: list[YamlProblem] = []
     if node is None:

@@ -29,7 +29,7 @@ def test_tiny_model_loads_with_structure(tiny):
 @pytest.mark.parametrize(
     ("file", "line", "col", "path", "text"),
     [
-        ("syntax-error.yaml", 24, 26, "", "YAML syntax error: mapping values are not allowed here"),
+        ("syntax-error.yaml", 24, 26, "", "YAML syntax error: mapping values are not allowed"),
         ("wrong-format.yaml", 1, 9, "format", "format 'maturity-model/2' is not supported"),
         ("unknown-key.yaml", 24, 13, "groups[0].criteria[0].indicators[0].questoin",
          "unknown key 'questoin'; did you mean 'question'?"),

@@ -1,0 +1,87 @@
+"""How each number was computed: the answers, weights and formula behind a score (DESIGN §4, explain)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .i18n import t
+from .model import MaturityModel
+from .scoring import NA, Answer, Result, Score
+
+
+def fmt_index(value: float | None) -> str:
+    """An index as shown everywhere (pages, PDF): one decimal, or a dash."""
+    return "—" if value is None else f"{value:.1f}"
+
+
+def fmt_level(value: float | None) -> str:
+    """A level as shown everywhere: one decimal, or a dash."""
+    return "—" if value is None else f"{value:.1f}"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Rows of the weighted mean and the formula written out with its numbers."""
+
+    rows: list[dict[str, object]]
+    formula: str
+
+
+def _formula(s: Score, lang: str) -> str:
+    if s.value is None:
+        return t("explain.undefined", lang)
+    num = " + ".join(f"{term.weight:g}×{term.value:.3f}" for term in s.terms)
+    den = " + ".join(f"{term.weight:g}" for term in s.terms)
+    return t(
+        "explain.formula", lang, num=num, den=den, s=f"{s.value:.4f}", index=fmt_index(s.index),
+        lmin=s.lmin, lmax=s.lmax, level=fmt_level(s.level),
+    )
+
+
+def explain_criterion(model: MaturityModel, result: Result, crit_id: str, answers: dict[str, Answer], lang: str,
+                      ) -> Explanation:
+    """Each indicator of a criterion: answer, s = (a − Lmin)/(Lmax − Lmin), weight, used or not."""
+    crit = model.criterion_by_id[crit_id]
+    rows: list[dict[str, object]] = []
+    for ind in crit.indicators:
+        a = answers.get(ind.id)
+        if a is None:
+            shown, s = t("explain.missing", lang), None
+        elif a == NA:
+            shown, s = t("explain.na", lang), None
+        else:
+            shown, s = f"{float(a):g}", result.indicator_values.get(ind.id)
+        rows.append({
+            t("explain.col.item", lang): model.t(ind.question, lang),
+            t("explain.col.answer", lang): shown,
+            t("explain.col.s", lang): None if s is None else round(s, 4),
+            t("explain.col.weight", lang): ind.weight,
+            t("explain.col.counted", lang): "✓" if s is not None else "—",
+        })
+    return Explanation(rows, _formula(result.criteria[crit_id].score, lang))
+
+
+def explain_mean_of_criteria(model: MaturityModel, s: Score, lang: str) -> Explanation:
+    """A group's or the overall score: its criteria's S and weights."""
+    rows = [
+        {
+            t("explain.col.item", lang): model.t(model.criterion_by_id[term.id].name, lang),
+            t("explain.col.s", lang): round(term.value, 4),
+            t("explain.col.weight", lang): term.weight,
+        }
+        for term in s.terms
+    ]
+    return Explanation(rows, _formula(s, lang))
+
+
+def explain_tag(model: MaturityModel, s: Score, lang: str) -> Explanation:
+    """A tag's score: the tagged indicators' s and weights."""
+    rows = [
+        {
+            t("explain.col.item", lang): model.t(model.indicator_by_id[term.id].question, lang),
+            t("explain.col.s", lang): round(term.value, 4),
+            t("explain.col.weight", lang): term.weight,
+        }
+        for term in s.terms
+    ]
+    return Explanation(rows, _formula(s, lang))
