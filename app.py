@@ -19,5 +19,8 @@ if st.query_params.get("lang", i18n.DEFAULT_LANGUAGE) != st.session_state["lang"
 
 pages = [
     st.Page("pages/home.py", title=tr("nav.home"), icon="🏠", default=True, url_path="home"),
+    st.Page("pages/start.py", title=tr("nav.start"), icon="📝", url_path="start"),
+    st.Page("pages/questionnaire.py", title=tr("nav.questionnaire"), icon="✏️", url_path="questionnaire"),
+    st.Page("pages/results.py", title=tr("nav.results"), icon="📊", url_path="results"),
 ]
 st.navigation(pages).run()

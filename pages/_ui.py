@@ -20,11 +20,9 @@ def frameworks_dir() -> Path:
 
 
 def lang() -> str:
-    """The current UI language: session, then ?lang=, then the browser's locale."""
+    """The current UI language: this tab's choice, then ?lang=, then Chinese (the first language)."""
     if "lang" not in st.session_state:
-        asked = st.query_params.get("lang")
-        locale = getattr(st.context, "locale", None)
-        st.session_state["lang"] = i18n.normalise(asked or locale or i18n.DEFAULT_LANGUAGE)
+        st.session_state["lang"] = i18n.normalise(st.query_params.get("lang") or i18n.DEFAULT_LANGUAGE)
     return st.session_state["lang"]
 
 
@@ -69,3 +67,90 @@ def escape_md(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str | None) -> Any:  # noqa: ANN401
+    from maturity.store import Store
+
+    s = Store(url)
+    s.create_schema()
+    return s
+
+
+def store() -> Any:  # noqa: ANN401
+    """The shared Store (schema created once per process); a clear message and stop if unreachable."""
+    try:
+        return _store(os.environ.get("DATABASE_URL") or None)
+    except Exception as exc:  # noqa: BLE001 - any driver error becomes one readable message
+        st.error(tr("store.unavailable", detail=type(exc).__name__))
+        st.stop()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _snapshot(sha256: str) -> LoadedModel | None:
+    return store().get_model_snapshot(sha256)
+
+
+def pinned_model(record: Any) -> LoadedModel:  # noqa: ANN401
+    """The exact model text an assessment was answered against."""
+    loaded = _snapshot(record.model_sha256)
+    if loaded is None:
+        st.error(tr("store.model_missing"))
+        st.stop()
+    return loaded
+
+
+def current_token() -> str | None:
+    """The open assessment's token: ?a= first, then this browser tab's session."""
+    token = st.query_params.get("a") or st.session_state.get("token")
+    if token:
+        st.session_state["token"] = token
+        if st.query_params.get("a") != token:
+            st.query_params["a"] = token  # the address bar is always the resume link
+    return token
+
+
+def open_token(token: str) -> None:
+    """Make ``token`` the open assessment."""
+    st.session_state["token"] = token
+    st.query_params["a"] = token
+
+
+def current_record(required: bool = True) -> Any:  # noqa: ANN401
+    """The open assessment's record, or a message pointing to the start page (and stop)."""
+    token = current_token()
+    record = store().get_assessment(token) if token else None
+    if record is None and required:
+        if token:
+            st.error(tr("assess.bad_link"))
+            st.session_state.pop("token", None)
+        else:
+            st.info(tr("assess.none_open"))
+        st.page_link(PAGES["start"], label=tr("nav.start"), icon="📝")
+        st.stop()
+    return record
+
+
+PAGES = {
+    "home": "pages/home.py",
+    "start": "pages/start.py",
+    "questionnaire": "pages/questionnaire.py",
+    "results": "pages/results.py",
+    "roadmap": "pages/roadmap.py",
+    "history": "pages/history.py",
+    "transfer": "pages/transfer.py",
+    "models": "pages/models.py",
+}
+
+
+def stars(level: int | None, top: int) -> str:
+    """A level as stars, ★★★☆☆: union cadres know star ratings."""
+    if level is None:
+        return "☆" * top
+    return "★" * level + "☆" * (top - level)
+
+
+def org_label(org: dict[str, Any]) -> str:
+    """The union's name for titles, or a placeholder."""
+    return str(org.get("name") or tr("assess.unnamed"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui import catalog, lang, tr
+from pages._ui import catalog, escape_md, lang, tr
 
 L = lang()
 st.title(tr("home.title"))
@@ -17,9 +17,9 @@ if not cat.models:
 for loaded in cat.models.values():
     m = loaded.model
     with st.container(border=True):
-        st.markdown(f"**{m.t(m.title, L)}** · `{m.id}` · {tr('home.version', version=m.version)}")
+        st.markdown(f"**{escape_md(m.t(m.title, L))}** · `{m.id}` · {tr('home.version', version=m.version)}")
         if m.description:
-            st.caption(m.t(m.description, L))
+            st.caption(escape_md(m.t(m.description, L)))
         levels = " → ".join(m.t(s.name, L) for s in m.scale)
         st.write(tr("home.scale", levels=levels))
         cols = st.columns(len(m.groups))
@@ -27,8 +27,8 @@ for loaded in cat.models.values():
             with col:
                 st.markdown(f"**{m.t(group.name, L)}**")
                 for crit in group.criteria:
-                    st.write(f"- {m.t(crit.name, L)}（{tr('home.n_indicators', n=len(crit.indicators))}）"
-                             if L == "zh" else f"- {m.t(crit.name, L)} ({tr('home.n_indicators', n=len(crit.indicators))})")
+                    st.markdown("- " + tr("home.criterion_line", name=escape_md(m.t(crit.name, L)),
+                                          n=len(crit.indicators)))
 
 if cat.broken:
     st.subheader(tr("home.broken"))

@@ -1,0 +1,104 @@
+"""The questionnaire: one criterion per step, each step saved to the database on submit."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from maturity.scoring import NA
+from pages._ui import PAGES, current_record, escape_md, lang, org_label, pinned_model, store, tr
+
+L = lang()
+record = current_record()
+loaded = pinned_model(record)
+m = loaded.model
+answers, notes = record.answers, record.notes
+
+st.title(tr("q.title"))
+st.markdown(f"#### {escape_md(org_label(record.organisation))}")
+st.caption(f"{m.t(m.title, L)} · {m.version}")
+
+done = sum(1 for i in m.indicators if i.id in answers)
+st.progress(done / len(m.indicators), text=tr("q.progress", done=done, total=len(m.indicators)))
+link = f"{st.context.url.split('?')[0] if getattr(st.context, 'url', None) else ''}?a={record.token}"
+with st.expander(tr("q.link_title")):
+    st.caption(tr("q.link_help"))
+    st.code(link, language=None)
+
+
+def _mark(crit) -> str:  # noqa: ANN001
+    n = sum(1 for i in crit.indicators if i.id in answers)
+    sign = "✓" if n == len(crit.indicators) else ("◐" if n else "○")
+    return f"{sign} {m.t(crit.name, L)} {n}/{len(crit.indicators)}"
+
+
+criteria = m.criteria
+if "step" not in st.session_state or not 0 <= st.session_state["step"] < len(criteria):
+    st.session_state["step"] = min(max(record.current_step, 0), len(criteria) - 1)
+st.radio(tr("q.step"), range(len(criteria)), format_func=lambda k: _mark(criteria[k]), horizontal=True, key="step")
+step = st.session_state["step"]
+crit = criteria[step]
+
+
+def _save(crit_id: str, advance: bool) -> None:
+    """Form callback: write this criterion's answers and notes, then maybe move on."""
+    c = m.criterion_by_id[crit_id]
+    new_answers = {}
+    for ind in c.indicators:
+        value = st.session_state.get(f"ans-{ind.id}")
+        if value is not None:
+            new_answers[ind.id] = value
+    new_notes = {ind.id: st.session_state.get(f"note-{ind.id}", "") or "" for ind in c.indicators}
+    try:
+        store().save_answers(record.token, new_answers, new_notes)
+        nxt = min(step + 1, len(criteria) - 1) if advance else step
+        store().update_assessment(record.token, current_step=nxt)
+    except Exception as exc:  # noqa: BLE001 - shown as one translated message, the page keeps running
+        st.session_state["flash"] = ("error", tr("q.save_failed", detail=type(exc).__name__))
+        return
+    st.session_state["flash"] = ("success", tr("q.saved", name=m.t(c.name, L), n=len(new_answers)))
+    if advance:
+        st.session_state["step"] = nxt
+
+
+flash = st.session_state.pop("flash", None)
+if flash:
+    (st.success if flash[0] == "success" else st.error)(flash[1])
+
+st.subheader(f"{step + 1}. {m.t(m.group_of[crit.id].name, L)} · {m.t(crit.name, L)}")
+if crit.description:
+    st.caption(escape_md(m.t(crit.description, L)))
+
+with st.form(f"form-{crit.id}"):
+    for n, ind in enumerate(crit.indicators, start=1):
+        answered = ind.id in answers
+        flag = "" if answered else f" — ⚪ {tr('q.unanswered')}"
+        st.markdown(f"**{step + 1}.{n} {escape_md(m.t(ind.question, L))}**{flag}")
+        if ind.help:
+            st.caption(tr("q.evidence") + escape_md(m.t(ind.help, L)))
+        options: list = [s.level for s in m.scale] + ([NA] if ind.allow_na else [])
+
+        def label(v, ind=ind) -> str:  # noqa: ANN001
+            if v == NA:
+                return tr("q.na")
+            return tr("q.option", name=escape_md(m.t(m.levels[v].name, L)), level=v,
+                      text=escape_md(m.t(ind.answers[v], L)))
+
+        current = answers.get(ind.id)
+        st.radio(tr("q.choose"), options, index=options.index(current) if current in options else None,
+                 format_func=label, key=f"ans-{ind.id}", label_visibility="collapsed")
+        st.text_area(tr("q.note"), value=notes.get(ind.id, ""), key=f"note-{ind.id}", height=68,
+                     max_chars=2000, placeholder=tr("q.note_placeholder"))
+        st.divider()
+    c1, c2 = st.columns(2)
+    c1.form_submit_button(tr("q.save"), on_click=_save, args=(crit.id, False), width="stretch")
+    c2.form_submit_button(tr("q.save_next"), on_click=_save, args=(crit.id, True), type="primary",
+                          width="stretch")
+
+missing = [(c, i) for c in criteria for i in c.indicators if i.id not in answers]
+if missing:
+    with st.expander(tr("q.missing", n=len(missing))):
+        for c, i in missing:
+            st.markdown(f"- {escape_md(m.t(c.name, L))}：{escape_md(m.t(i.question, L))}")
+else:
+    st.success(tr("q.all_done"))
+st.page_link(PAGES["results"], label=tr("nav.results"), icon="📊")

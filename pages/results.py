@@ -1,0 +1,133 @@
+"""Results: overall index and stage, charts of the gaps, per-criterion table with explanations, targets, PDF."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from maturity import charts
+from maturity.explain import explain_criterion, explain_mean_of_criteria, explain_tag, fmt_index, fmt_level
+from maturity.scoring import score
+from pages._ui import PAGES, current_record, escape_md, lang, org_label, pinned_model, stars, store, tr
+
+L = lang()
+record = current_record()
+loaded = pinned_model(record)
+m = loaded.model
+result = score(m, record.answers, record.targets)
+n_levels = len(m.scale)
+
+st.title(tr("r.title"))
+st.markdown(f"#### {escape_md(org_label(record.organisation))}")
+st.caption(f"{m.t(m.title, L)} · {m.version} · {record.assessed_at}")
+
+if result.overall.value is None:
+    st.warning(tr("r.nothing"))
+    st.page_link(PAGES["questionnaire"], label=tr("nav.questionnaire"), icon="📝")
+    st.stop()
+
+stage = result.stage
+stage_name = m.t(m.levels[stage].name, L) if stage is not None else "—"
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(tr("r.index"), fmt_index(result.overall.index), help=tr("r.index_help"))
+c2.metric(tr("r.stage"), stage_name, help=tr("r.stage_help"))
+c2.markdown(stars(None if stage is None else stage - m.lmin + 1, n_levels))
+c3.metric(tr("r.avg_level"), fmt_level(result.overall.level), help=tr("r.avg_help"))
+c4.metric(tr("r.coverage"), f"{100 * result.coverage:.0f}%", help=tr("r.coverage_help"))
+if stage is not None and m.levels[stage].description:
+    st.info(f"**{escape_md(stage_name)}**：{escape_md(m.t(m.levels[stage].description, L))}")
+low = [m.t(m.criterion_by_id[c.id].name, L) for c in result.criteria.values() if c.low_confidence]
+if low:
+    st.warning(tr("r.low_conf", names="、".join(low) if L == "zh" else ", ".join(low)))
+
+with st.expander(tr("r.explain_overall")):
+    ex = explain_mean_of_criteria(m, result.overall, L)
+    st.dataframe(pd.DataFrame(ex.rows), hide_index=True)
+    st.code(ex.formula, language=None)
+
+tabs = st.tabs([tr("r.tab_radar"), tr("r.tab_groups"), tr("r.tab_gaps"), tr("r.tab_tags"), tr("r.tab_heat")])
+with tabs[0]:
+    st.altair_chart(charts.radar(m, result, L), width="stretch")
+with tabs[1]:
+    st.altair_chart(charts.groups_bar(m, result, L), width="stretch")
+    for g in m.groups:
+        s = result.groups[g.id]
+        with st.expander(tr("r.explain_group", name=m.t(g.name, L), index=fmt_index(s.index))):
+            ex = explain_mean_of_criteria(m, s, L)
+            st.dataframe(pd.DataFrame(ex.rows), hide_index=True)
+            st.code(ex.formula, language=None)
+with tabs[2]:
+    st.altair_chart(charts.gap_bars(m, result, L), width="stretch")
+with tabs[3]:
+    if m.tags:
+        st.altair_chart(charts.tags_bar(m, result, L), width="stretch")
+        for tag in m.tags:
+            s = result.tags[tag.id]
+            with st.expander(tr("r.explain_group", name=m.t(tag.name, L), index=fmt_index(s.index))):
+                ex = explain_tag(m, s, L)
+                st.dataframe(pd.DataFrame(ex.rows), hide_index=True)
+                st.code(ex.formula, language=None)
+    else:
+        st.caption(tr("r.no_tags"))
+with tabs[4]:
+    st.altair_chart(charts.heatmap(m, result, L), width="stretch")
+
+st.subheader(tr("r.criteria"))
+rows = []
+for crit in m.criteria:
+    c = result.criteria[crit.id]
+    rows.append({
+        tr("r.col.group"): m.t(m.group_of[crit.id].name, L),
+        tr("r.col.criterion"): m.t(crit.name, L) + (" ⚠" if c.low_confidence else ""),
+        tr("r.col.index"): fmt_index(c.score.index),
+        tr("r.col.level"): fmt_level(c.score.level),
+        tr("r.col.achieved"): "—" if c.achieved is None else f"{m.t(m.levels[c.achieved].name, L)}",
+        tr("r.col.target"): "—" if c.target is None else f"{c.target:g}",
+        tr("r.col.gap"): "—" if c.gap is None else f"{c.gap:.1f}",
+        tr("r.col.priority"): "—" if c.priority is None else f"{c.priority:.1f}",
+        tr("r.col.answered"): f"{c.answered}/{c.total}",
+    })
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+st.caption(tr("r.table_help"))
+
+for crit in m.criteria:
+    c = result.criteria[crit.id]
+    with st.expander(tr("r.explain_criterion", name=m.t(crit.name, L), index=fmt_index(c.score.index))):
+        ex = explain_criterion(m, result, crit.id, record.answers, L)
+        st.dataframe(pd.DataFrame(ex.rows), hide_index=True, width="stretch")
+        st.code(ex.formula, language=None)
+        src = tr(f"r.target_source.{c.target_source}")
+        st.caption(tr("r.target_line", target="—" if c.target is None else f"{c.target:g}", source=src))
+
+st.subheader(tr("r.targets"))
+with st.form("targets"):
+    st.caption(tr("r.targets_help"))
+    cols = st.columns(4)
+    options = [None] + [s.level for s in m.scale]
+    for k, crit in enumerate(m.criteria):
+        current = record.targets.get(crit.id)
+        cols[k % 4].selectbox(
+            m.t(crit.name, L), options, index=options.index(current) if current in options else 0,
+            format_func=lambda v: tr("r.target_default") if v is None else f"{v} {m.t(m.levels[v].name, L)}",
+            key=f"target-{crit.id}",
+        )
+    if st.form_submit_button(tr("r.targets_save")):
+        store().set_targets(record.token, {c.id: st.session_state[f"target-{c.id}"] for c in m.criteria})
+        st.rerun()
+
+st.subheader(tr("r.report"))
+
+
+def _pdf() -> bytes:
+    from maturity.report import build_report
+
+    return bytes(build_report(loaded, record.to_assessment(), lang=L, result=result))
+
+
+from maturity.report import report_filename  # noqa: E402 - light import; the build is deferred to the click
+
+st.download_button(
+    tr("r.download_pdf"), data=_pdf, file_name=report_filename(org_label(record.organisation), record.assessed_at, L),
+    mime="application/pdf", on_click="ignore", icon="📄", type="primary",
+)
+st.page_link(PAGES["roadmap"], label=tr("nav.roadmap"), icon="🧭")
