@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,14 @@ from pypdf import PdfReader
 
 from maturity import pdftext
 from maturity.fonts import BOLD, REGULAR
-from maturity.fonts.build_subset import default_text_files, gb2312_chars, text_chars
+from maturity.fonts.build_subset import (
+    SC_FONT_NUMBER,
+    SOURCE_DIR,
+    SOURCES,
+    default_text_files,
+    gb2312_chars,
+    text_chars,
+)
 from maturity.pdftext import NO_LINE_END, NO_LINE_START, PLACEHOLDER, FontInfo
 
 SHIPPED = [REGULAR, BOLD]
@@ -35,10 +44,15 @@ def pdf_and_fonts(monkeypatch: pytest.MonkeyPatch) -> tuple[FPDF, FontInfo]:
     return pdf, info
 
 
-@pytest.fixture
-def pdf(pdf_and_fonts: tuple[FPDF, FontInfo]) -> FPDF:
-    """The FPDF of ``pdf_and_fonts``, for tests that only measure text."""
-    return pdf_and_fonts[0]
+@pytest.fixture(scope="module")
+def pdf() -> FPDF:
+    """An FPDF with only the shipped fonts at 12 pt, shared by the tests that measure text."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv(pdftext.FALLBACK_ENV, raising=False)
+        pdf = FPDF()
+        pdftext.register_fonts(pdf, system_fallbacks=False)
+    pdf.set_font(pdftext.FAMILY, "", FONT_SIZE)
+    return pdf
 
 
 def em(pdf: FPDF, n: float) -> float:
@@ -81,10 +95,12 @@ def test_chinese_kinsoku_at_every_width(pdf: FPDF, ems: int) -> None:
     lines = pdftext.wrap_lines(pdf, SENTENCE, width)
     assert "".join(lines) == SENTENCE  # nothing lost or added
     assert len(lines) > 1
-    for before, line in zip(lines, lines[1:], strict=False):
+    for before, line in itertools.pairwise(lines):
         assert line[0] not in NO_LINE_START, (before, line)
         assert before[-1] not in NO_LINE_END, (before, line)
-    assert all(pdf.get_string_width(line) <= width + 1e-6 for line in lines)
+    # Only in a line too narrow for a word and its marks may closing marks hang past the edge.
+    hanging = "".join(NO_LINE_START) if ems < 4 else ""
+    assert all(pdf.get_string_width(line.rstrip(hanging)) <= width + 1e-6 for line in lines)
 
 
 MIXED = "使用 Streamlit 和 PostgreSQL 数据库"
@@ -97,7 +113,7 @@ def test_latin_words_stay_whole(pdf: FPDF, ems: float) -> None:
     lines = pdftext.wrap_lines(pdf, MIXED, width)
     assert sum("Streamlit" in line for line in lines) == 1
     assert sum("PostgreSQL" in line for line in lines) == 1
-    assert " ".join(lines).split() == MIXED.split()  # only spaces vanish, at the breaks
+    assert "".join(lines).replace(" ", "") == MIXED.replace(" ", "")  # only spaces vanish, at breaks
     assert all(line == line.strip() for line in lines)
     assert all(pdf.get_string_width(line) <= width + 1e-6 for line in lines)
 
@@ -121,7 +137,7 @@ def test_long_word_is_cut_only_when_it_alone_is_too_wide(pdf: FPDF) -> None:
     assert lines[0] == "请见"  # the word starts on a fresh line before it is cut
     assert "".join(lines[1:]) == URL
     assert len(lines) == 4
-    for piece, following in zip(lines[1:], lines[2:], strict=False):
+    for piece, following in itertools.pairwise(lines[1:]):
         # each piece is as full as it can be: one more character would not fit
         assert pdf.get_string_width(piece + following[0]) > width
     assert all(pdf.get_string_width(line) <= width + 1e-6 for line in lines)
@@ -140,7 +156,7 @@ def test_shipped_subset_covers_gb2312_and_keeps_the_licence_names() -> None:
     every, hanzi = gb2312_chars()
     assert len(hanzi) == 6763
     for path in SHIPPED:
-        assert path.stat().st_size < 1_650_000, path
+        assert path.stat().st_size < 2_300_000, path  # about 1.35 MB once git compresses it
         assert pdftext.missing_glyphs("".join(every) + PLACEHOLDER + "，。、“”《》…—￥①", [path]) == set()
         names = TTFont(path, lazy=True)["name"]
         assert "Adobe" in names.getDebugName(0)
@@ -151,7 +167,14 @@ def test_shipped_subset_covers_gb2312_and_keeps_the_licence_names() -> None:
 def test_shipped_subset_covers_the_models_and_catalogues() -> None:
     files = default_text_files()
     assert files, "no frameworks/*.yaml or maturity/locales/*.yaml found"
-    missing = pdftext.missing_glyphs("".join(text_chars(files)), [REGULAR])
+    text = "".join(text_chars(files))
+    source = SOURCE_DIR / SOURCES[REGULAR]
+    if source.is_file():
+        # Characters the source font lacks (emoji) cannot be in the subset; fallbacks draw them.
+        text = "".join(c for c in text if c not in pdftext.missing_glyphs(text, [(str(source), SC_FONT_NUMBER)]))
+    else:
+        text = "".join(c for c in text if unicodedata.east_asian_width(c) != "W" or "CJK" in unicodedata.name(c, ""))
+    missing = pdftext.missing_glyphs(text, [REGULAR])
     assert not missing, f"run `python -m maturity.fonts.build_subset`; not in the subset: {sorted(missing)}"
 
 
@@ -181,7 +204,8 @@ def test_env_fallbacks_are_used_and_bad_ones_reported(monkeypatch: pytest.Monkey
     assert info.fallbacks == ("fallback0",)
     assert (str(REGULAR), 0) in info.files[2:]
     assert len(info.warnings) == 3
-    assert "file not found" in info.warnings[0] and "cannot be read" in info.warnings[1]
+    for problem in ("bad font number", "absent.ttf: file not found", "broken.ttf: cannot be read"):
+        assert any(problem in warning for warning in info.warnings), problem
 
 
 # --- a real PDF -----------------------------------------------------------------------------
@@ -240,8 +264,8 @@ def test_pdf_keeps_every_character(
     assert embedded and all(embedded)
 
 
-@pytest.mark.skipif(not POPPLER, reason=NO_POPPLER)
 def test_poppler_sees_embedded_subsets_and_the_text(pdf_and_fonts: tuple[FPDF, FontInfo], tmp_path: Path) -> None:
+    assert POPPLER, NO_POPPLER
     pdf, info = pdf_and_fonts
     data, warnings = build_pdf(pdf, info)
     path = tmp_path / "sample.pdf"
@@ -254,3 +278,16 @@ def test_poppler_sees_embedded_subsets_and_the_text(pdf_and_fonts: tuple[FPDF, F
         assert row[-5:-2] == ["yes", "yes", "yes"], row  # embedded, subset, ToUnicode
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     check_no_silent_drop(text, info, warnings)
+
+
+def test_needed_for_registers_only_the_fallbacks_the_text_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(pdftext.FALLBACK_ENV, raising=False)
+    plain = pdftext.register_fonts(FPDF(), needed_for="普通中文，English 123。")
+    assert plain.fallbacks == ()
+    rare = pdftext.register_fonts(FPDF(), needed_for="张堃")
+    text, warnings = pdftext.safe_text("张堃", rare)
+    if rare.fallbacks:  # fonts-noto-cjk is installed: its full font draws 堃
+        assert (text, warnings) == ("张堃", [])
+        assert len(rare.fallbacks) == 1
+    else:
+        assert text == f"张{PLACEHOLDER}" and warnings
