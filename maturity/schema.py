@@ -1,0 +1,140 @@
+"""Database tables of the store (SQLAlchemy Core), one ``MetaData`` for the whole app.
+
+Map of the tables::
+
+    schema_version      one row per applied schema version
+    model_snapshots     exact model text, by sha256 (assessments point here)
+    assessments         one self-check, reached by its bearer token
+      answers           (assessment, indicator) -> level or N/A
+      notes             (assessment, indicator) -> free text
+      targets           (assessment, criterion) -> target level
+
+Later parts (the live workshop) add their tables to the same ``metadata`` so that
+``Store.create_schema`` creates everything in one go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+SCHEMA_VERSION = 1
+
+# Stable constraint names, so that later migrations can refer to them on every dialect.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC datetime on every dialect (SQLite keeps no zone, so we add it back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", UTCDateTime, nullable=False),
+)
+
+model_snapshots = Table(
+    "model_snapshots",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("model_id", String(64), nullable=False),
+    Column("version", String(200), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # The bearer token of the ?a= link, stored as-is: the history page lists the links.
+    Column("token", String(64), nullable=False, unique=True),
+    Column("model_sha256", String(64), ForeignKey("model_snapshots.sha256"), nullable=False),
+    Column("model_id", String(64), nullable=False),
+    Column("model_version", String(200), nullable=False),
+    Column("organisation", Text, nullable=False),  # JSON object
+    Column("organisation_name", String(500), nullable=False, index=True),  # copied out of the JSON for filtering
+    Column("language", String(16), nullable=False),
+    Column("assessed_at", String(10), nullable=False),  # ISO date
+    Column("current_step", Integer, nullable=False, default=0),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+Index("ix_assessments_created", assessments.c.created_at, assessments.c.id)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    Column("indicator_id", String(128), primary_key=True),
+    Column("level", Float, nullable=True),
+    Column("is_na", Boolean(create_constraint=True, name="is_na_bool"), nullable=False, default=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("(is_na AND level IS NULL) OR (NOT is_na AND level IS NOT NULL)", name="level_or_na"),
+)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    Column("indicator_id", String(128), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+targets = Table(
+    "targets",
+    metadata,
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    Column("criterion_id", String(128), primary_key=True),
+    Column("level", Float, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Children of an assessment, deleted or replaced together with it.
+ASSESSMENT_CHILDREN = (answers, notes, targets)

@@ -1,0 +1,503 @@
+"""Persistence of assessments and model snapshots: SQLite by default, PostgreSQL via DATABASE_URL.
+
+One :class:`Store` holds one SQLAlchemy ``Engine`` and is safe to share between threads
+(Streamlit's ``cache_resource``): every call opens its own short transaction. Every write
+is validated with :func:`maturity.assessment.parse` against the model snapshot the
+assessment was created with, so the store refuses what an import would refuse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import secrets
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, create_engine, delete, event, func, inspect, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import StaticPool
+
+from . import schema as S
+from .assessment import FORMAT, Assessment, AssessmentError, AssessmentInvalid, parse
+from .loader import LoadedModel, load_model_text
+from .model import MaturityModel
+from .scoring import NA, Answer
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE = ROOT / "data" / "maturity.db"
+BUSY_TIMEOUT_MS = 10_000
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_MAX_LANGUAGE = 16
+_PG_SCHEMA_LOCK = 0x6D61747572  # any constant: serialises create_schema across processes
+_WRITE = "maturity_write"
+_MAX_CACHED_MODELS = 64
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was created by a newer version of this app."""
+
+
+@dataclass
+class AssessmentRecord:
+    """One stored assessment with everything entered so far."""
+
+    token: str
+    model_id: str
+    model_version: str
+    model_sha256: str
+    organisation: dict[str, Any]
+    language: str
+    assessed_at: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    current_step: int = 0
+    answers: dict[str, Answer] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    targets: dict[str, float] = field(default_factory=dict)
+
+    def to_assessment(self) -> Assessment:
+        """The ``maturity-assessment/1`` form of this record (for export and scoring)."""
+        return Assessment(
+            model_id=self.model_id,
+            model_version=self.model_version,
+            organisation=dict(self.organisation),
+            assessed_at=self.assessed_at,
+            language=self.language,
+            answers=dict(self.answers),
+            notes=dict(self.notes),
+            targets=dict(self.targets),
+        )
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    """One line of the history / portfolio list."""
+
+    token: str
+    model_id: str
+    model_version: str
+    model_sha256: str
+    organisation: dict[str, Any]
+    language: str
+    assessed_at: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    answered: int  # answers given, N/A included
+
+
+def resolve_url(url: str | None = None) -> URL:
+    """``url``, else DATABASE_URL, else the SQLite file under data/; ``postgresql://`` uses psycopg 3."""
+    raw = url or os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}"
+    parsed = make_url(raw)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _is_memory(url: URL) -> bool:
+    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _number(level: float) -> float:
+    """Whole levels come back as ``int``, like :func:`maturity.assessment.parse` returns them."""
+    return int(level) if float(level).is_integer() else float(level)
+
+
+def _answer(level: float | None, is_na: bool) -> Answer:
+    return NA if is_na or level is None else _number(level)
+
+
+def _clean(note: str) -> str:
+    # PostgreSQL refuses NUL in text; it is never meaningful in a note, so drop it on every dialect alike.
+    return note.replace("\x00", "")
+
+
+def _kept_notes(notes: Mapping[str, str]) -> dict[str, str]:
+    """Notes worth a row: blank ones mean "no note"."""
+    return {k: _clean(v) for k, v in notes.items() if _clean(v).strip()}
+
+
+def _org_name(org: Mapping[str, Any]) -> str:
+    return str(org.get("name") or "").strip()[:500]
+
+
+class Store:
+    """Assessments and model snapshots in one database."""
+
+    def __init__(self, url: str | None = None) -> None:
+        parsed = resolve_url(url)
+        self.dialect: str = parsed.get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise ValueError(f"unsupported database: {self.dialect} (use sqlite or postgresql)")
+        self.url: str = parsed.render_as_string(hide_password=True)
+        self._lock: AbstractContextManager[Any] = nullcontext()
+        if self.dialect == "sqlite":
+            self._engine = self._sqlite_engine(parsed)
+        else:
+            self._engine = create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        self._writer = self._engine.execution_options(**{_WRITE: True})
+        self._models: dict[str, LoadedModel] = {}
+        self._models_lock = threading.Lock()
+
+    def _sqlite_engine(self, url: URL) -> Engine:
+        memory = _is_memory(url)
+        if memory:
+            # One connection for the whole process; the lock stops threads from sharing it at once.
+            engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+            self._lock = threading.RLock()
+        else:
+            Path(url.database or "").expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy, not pysqlite, decide where transactions begin (see "begin" below).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA foreign_keys = ON")
+            if not memory:
+                cur.execute("PRAGMA journal_mode = WAL")
+                cur.execute("PRAGMA synchronous = NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # A write transaction takes the write lock up front, waiting up to busy_timeout;
+            # a deferred one that upgrades later would fail at once with "database is locked".
+            immediate = conn.get_execution_options().get(_WRITE)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for tests and for later parts that add tables)."""
+        return self._engine
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._lock, self._engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._lock, self._writer.begin() as conn:
+            yield conn
+
+    def _insert(self, table: Any) -> Any:
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+
+    # -- schema ----------------------------------------------------------------------
+
+    def create_schema(self) -> None:
+        """Create missing tables and record the schema version; safe to call again and concurrently."""
+        with self._write() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_SCHEMA_LOCK})
+            S.metadata.create_all(conn)
+            found = conn.scalar(select(func.max(S.schema_version.c.version)))
+            if found is not None and found > S.SCHEMA_VERSION:
+                raise SchemaTooNew(f"database schema {found} is newer than this app's {S.SCHEMA_VERSION}")
+            stmt = self._insert(S.schema_version).values(version=S.SCHEMA_VERSION, applied_at=_now())
+            conn.execute(stmt.on_conflict_do_nothing(index_elements=["version"]))
+
+    def schema_version(self) -> int | None:
+        """The newest schema version recorded, or None before :meth:`create_schema`."""
+        with self._read() as conn:
+            if not inspect(conn).has_table(S.schema_version.name):
+                return None
+            return conn.scalar(select(func.max(S.schema_version.c.version)))
+
+    # -- model snapshots ---------------------------------------------------------------
+
+    def save_model_snapshot(self, loaded: LoadedModel) -> str:
+        """Store the exact model text (once per sha256) and return its sha256."""
+        with self._write() as conn:
+            return self._save_snapshot(conn, loaded)
+
+    def _save_snapshot(self, conn: Connection, loaded: LoadedModel) -> str:
+        digest = hashlib.sha256(loaded.source.encode("utf-8")).hexdigest()
+        if digest != loaded.sha256:
+            raise ValueError("LoadedModel.sha256 does not match its source text")
+        stmt = self._insert(S.model_snapshots).values(
+            sha256=digest, model_id=loaded.model.id, version=loaded.model.version,
+            source=loaded.source, created_at=_now(),
+        )
+        conn.execute(stmt.on_conflict_do_nothing(index_elements=["sha256"]))
+        return digest
+
+    def get_model_snapshot(self, sha256: str) -> LoadedModel | None:
+        """The model an assessment was answered against, re-parsed from its stored text."""
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+            return None
+        with self._read() as conn:
+            return self._snapshot(conn, sha256)
+
+    def _snapshot(self, conn: Connection, sha256: str) -> LoadedModel | None:
+        with self._models_lock:
+            if sha256 in self._models:
+                return self._models[sha256]
+        source = conn.scalar(select(S.model_snapshots.c.source).where(S.model_snapshots.c.sha256 == sha256))
+        if source is None:
+            return None
+        loaded = load_model_text(source, f"snapshot:{sha256[:12]}")
+        with self._models_lock:  # a snapshot never changes once committed, so caching it is always right
+            if len(self._models) >= _MAX_CACHED_MODELS:
+                self._models.clear()
+            return self._models.setdefault(sha256, loaded)
+
+    def _model_of(self, conn: Connection, sha256: str) -> MaturityModel:
+        loaded = self._snapshot(conn, sha256)
+        if loaded is None:  # the foreign key makes this impossible short of manual edits
+            raise LookupError(f"model snapshot {sha256} is missing")
+        return loaded.model
+
+    # -- assessments -------------------------------------------------------------------
+
+    def create_assessment(
+        self, loaded: LoadedModel, organisation: dict[str, Any], language: str = "zh", assessed_at: str | None = None
+    ) -> AssessmentRecord:
+        """Start a new assessment of ``loaded`` with a fresh unguessable token."""
+        checked = _validate(loaded.model, organisation=organisation, language=language,
+                            assessed_at=assessed_at or dt.date.today().isoformat())
+        with self._write() as conn:
+            return self._insert_assessment(conn, loaded, checked)[0]
+
+    def _insert_assessment(self, conn: Connection, loaded: LoadedModel, a: Assessment) -> tuple[AssessmentRecord, int]:
+        sha = self._save_snapshot(conn, loaded)
+        now = _now()
+        record = AssessmentRecord(
+            token=secrets.token_urlsafe(18), model_id=loaded.model.id, model_version=loaded.model.version,
+            model_sha256=sha, organisation=dict(a.organisation), language=a.language, assessed_at=a.assessed_at,
+            created_at=now, updated_at=now, current_step=0,
+        )
+        aid = conn.scalar(S.assessments.insert().values(
+            token=record.token, model_sha256=sha, model_id=record.model_id, model_version=record.model_version,
+            organisation=json.dumps(record.organisation, ensure_ascii=False),
+            organisation_name=_org_name(record.organisation), language=record.language,
+            assessed_at=record.assessed_at, current_step=0, created_at=now, updated_at=now,
+        ).returning(S.assessments.c.id))
+        return record, aid
+
+    def get_assessment(self, token: str) -> AssessmentRecord | None:
+        """The assessment behind a link, or None for an unknown or malformed token."""
+        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+            return None
+        with self._read() as conn:
+            row = conn.execute(select(S.assessments).where(S.assessments.c.token == token)).first()
+            if row is None:
+                return None
+            aid = row.id
+            answers = conn.execute(select(S.answers.c.indicator_id, S.answers.c.level, S.answers.c.is_na)
+                                   .where(S.answers.c.assessment_id == aid))
+            notes = conn.execute(select(S.notes.c.indicator_id, S.notes.c.text).where(S.notes.c.assessment_id == aid))
+            targets = conn.execute(select(S.targets.c.criterion_id, S.targets.c.level)
+                                   .where(S.targets.c.assessment_id == aid))
+            return AssessmentRecord(
+                token=row.token, model_id=row.model_id, model_version=row.model_version,
+                model_sha256=row.model_sha256, organisation=json.loads(row.organisation), language=row.language,
+                assessed_at=row.assessed_at, created_at=row.created_at, updated_at=row.updated_at,
+                current_step=row.current_step,
+                answers={r.indicator_id: _answer(r.level, r.is_na) for r in answers},
+                notes={r.indicator_id: r.text for r in notes},
+                targets={r.criterion_id: _number(r.level) for r in targets},
+            )
+
+    def _touch(self, conn: Connection, token: str) -> Row[Any]:
+        """Bump updated_at (locking the assessment row first, so concurrent writers queue, never deadlock)."""
+        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+            raise KeyError(token)
+        stmt = (update(S.assessments).where(S.assessments.c.token == token).values(updated_at=_now())
+                .returning(S.assessments.c.id, S.assessments.c.model_sha256))
+        row = conn.execute(stmt).first()
+        if row is None:
+            raise KeyError(token)
+        return row
+
+    def save_answers(
+        self, token: str, answers: Mapping[str, Answer | None], notes: Mapping[str, str] | None = None
+    ) -> None:
+        """Upsert answers and notes in one transaction; None clears an answer, an empty note clears the note."""
+        notes = dict(notes or {})
+        with self._write() as conn:
+            aid, sha = self._touch(conn, token)
+            checked = _validate(self._model_of(conn, sha), answers=dict(answers), notes=notes)
+            now = _now()
+            cleared = sorted(k for k, v in answers.items() if v is None)
+            if cleared:
+                conn.execute(delete(S.answers).where(S.answers.c.assessment_id == aid,
+                                                     S.answers.c.indicator_id.in_(cleared)))
+            self._upsert(conn, S.answers, ("assessment_id", "indicator_id"), [
+                {"assessment_id": aid, "indicator_id": k, "level": None if v == NA else float(v),
+                 "is_na": v == NA, "updated_at": now}
+                for k, v in sorted(checked.answers.items())
+            ])
+            kept = _kept_notes(checked.notes)
+            empty = sorted(k for k in checked.notes if k not in kept)
+            if empty:
+                conn.execute(delete(S.notes).where(S.notes.c.assessment_id == aid, S.notes.c.indicator_id.in_(empty)))
+            self._upsert(conn, S.notes, ("assessment_id", "indicator_id"), [
+                {"assessment_id": aid, "indicator_id": k, "text": v, "updated_at": now} for k, v in sorted(kept.items())
+            ])
+
+    def set_targets(self, token: str, targets: Mapping[str, float | None]) -> None:
+        """Set the user's own target levels per criterion; None clears one."""
+        with self._write() as conn:
+            aid, sha = self._touch(conn, token)
+            checked = _validate(self._model_of(conn, sha), targets=dict(targets))
+            cleared = sorted(k for k, v in targets.items() if v is None)
+            if cleared:
+                conn.execute(delete(S.targets).where(S.targets.c.assessment_id == aid,
+                                                     S.targets.c.criterion_id.in_(cleared)))
+            now = _now()
+            self._upsert(conn, S.targets, ("assessment_id", "criterion_id"), [
+                {"assessment_id": aid, "criterion_id": k, "level": float(v), "updated_at": now}
+                for k, v in sorted(checked.targets.items())
+            ])
+
+    def _upsert(self, conn: Connection, table: Any, keys: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        stmt = self._insert(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(keys), set_={c: stmt.excluded[c] for c in rows[0] if c not in keys}
+        )
+        conn.execute(stmt, rows)
+
+    def update_assessment(
+        self,
+        token: str,
+        *,
+        organisation: dict[str, Any] | None = None,
+        language: str | None = None,
+        assessed_at: str | None = None,
+        current_step: int | None = None,
+    ) -> None:
+        """Change the profile, language, date or the questionnaire step; unknown token -> KeyError."""
+        values: dict[str, Any] = {}
+        if current_step is not None:
+            if isinstance(current_step, bool) or not isinstance(current_step, int) or current_step < 0:
+                raise ValueError("current_step must be a whole number of 0 or more")
+            values["current_step"] = current_step
+        with self._write() as conn:
+            aid, sha = self._touch(conn, token)
+            parts: dict[str, Any] = {}
+            if organisation is not None:
+                parts["organisation"] = organisation
+            if language is not None:
+                parts["language"] = language
+            if assessed_at is not None:
+                parts["assessed_at"] = assessed_at
+            if parts:
+                checked = _validate(self._model_of(conn, sha), **parts)
+                if organisation is not None:
+                    values["organisation"] = json.dumps(checked.organisation, ensure_ascii=False)
+                    values["organisation_name"] = _org_name(checked.organisation)
+                if language is not None:
+                    values["language"] = checked.language
+                if assessed_at is not None:
+                    values["assessed_at"] = checked.assessed_at
+            if values:
+                conn.execute(update(S.assessments).where(S.assessments.c.id == aid).values(**values))
+
+    def list_assessments(self, organisation_name: str | None = None) -> list[AssessmentSummary]:
+        """All assessments, newest first; with ``organisation_name``, only that union's (exact name)."""
+        a = S.assessments
+        counts = (select(S.answers.c.assessment_id, func.count().label("n"))
+                  .group_by(S.answers.c.assessment_id).subquery())
+        query = (select(a, func.coalesce(counts.c.n, 0).label("answered"))
+                 .outerjoin(counts, counts.c.assessment_id == a.c.id)
+                 .order_by(a.c.created_at.desc(), a.c.id.desc()))
+        if organisation_name is not None:
+            query = query.where(a.c.organisation_name == organisation_name.strip())
+        with self._read() as conn:
+            return [
+                AssessmentSummary(
+                    token=r.token, model_id=r.model_id, model_version=r.model_version, model_sha256=r.model_sha256,
+                    organisation=json.loads(r.organisation), language=r.language, assessed_at=r.assessed_at,
+                    created_at=r.created_at, updated_at=r.updated_at, answered=int(r.answered),
+                )
+                for r in conn.execute(query)
+            ]
+
+    def delete_assessment(self, token: str) -> None:
+        """Delete an assessment and everything entered in it; an unknown token is ignored."""
+        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+            return
+        with self._write() as conn:
+            aid = conn.scalar(select(S.assessments.c.id).where(S.assessments.c.token == token))
+            if aid is None:
+                return
+            for table in S.ASSESSMENT_CHILDREN:
+                conn.execute(delete(table).where(table.c.assessment_id == aid))
+            conn.execute(delete(S.assessments).where(S.assessments.c.id == aid))
+
+    def import_assessment(self, assessment: Assessment, loaded: LoadedModel) -> AssessmentRecord:
+        """Store an imported assessment (JSON/Excel) as a new one; all rows or none."""
+        checked = parse(assessment.to_dict(), loaded.model)
+        with self._write() as conn:
+            record, aid = self._insert_assessment(conn, loaded, checked)
+            self._insert_contents(conn, aid, checked, record.created_at)
+        record.answers, record.targets = dict(checked.answers), dict(checked.targets)
+        record.notes = _kept_notes(checked.notes)
+        return record
+
+    def replace_from(self, token: str, assessment: Assessment) -> None:
+        """Replace organisation, date, answers, notes and targets with a file's; all or nothing."""
+        with self._write() as conn:
+            aid, sha = self._touch(conn, token)
+            checked = parse(assessment.to_dict(), self._model_of(conn, sha))
+            conn.execute(update(S.assessments).where(S.assessments.c.id == aid).values(
+                organisation=json.dumps(checked.organisation, ensure_ascii=False),
+                organisation_name=_org_name(checked.organisation), assessed_at=checked.assessed_at,
+            ))
+            for table in S.ASSESSMENT_CHILDREN:
+                conn.execute(delete(table).where(table.c.assessment_id == aid))
+            self._insert_contents(conn, aid, checked, _now())
+
+    def _insert_contents(self, conn: Connection, aid: int, a: Assessment, now: dt.datetime) -> None:
+        self._insert_answers(conn, aid, a, now)
+        self._insert_targets(conn, aid, a, now)
+
+    def _insert_answers(self, conn: Connection, aid: int, a: Assessment, now: dt.datetime) -> None:
+        rows = [{"assessment_id": aid, "indicator_id": k, "level": None if v == NA else float(v),
+                 "is_na": v == NA, "updated_at": now} for k, v in a.answers.items()]
+        if rows:
+            conn.execute(S.answers.insert(), rows)
+        note_rows = [{"assessment_id": aid, "indicator_id": k, "text": v, "updated_at": now}
+                     for k, v in _kept_notes(a.notes).items()]
+        if note_rows:
+            conn.execute(S.notes.insert(), note_rows)
+
+    def _insert_targets(self, conn: Connection, aid: int, a: Assessment, now: dt.datetime) -> None:
+        rows = [{"assessment_id": aid, "criterion_id": k, "level": float(v), "updated_at": now}
+                for k, v in a.targets.items()]
+        if rows:
+            conn.execute(S.targets.insert(), rows)
+
+
+def _validate(model: MaturityModel, **parts: Any) -> Assessment:
+    """Check parts of an assessment with the file validator, so the store and imports agree."""
+    language = parts.get("language")
+    if isinstance(language, str) and len(language) > _MAX_LANGUAGE:
+        raise AssessmentInvalid([AssessmentError("language", "not_text")])
+    return parse({"format": FORMAT, "model": {"id": model.id, "version": model.version}, **parts}, model)

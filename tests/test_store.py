@@ -1,0 +1,486 @@
+"""The store on SQLite (file and in-memory) and on the real PostgreSQL (marker ``postgres``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from maturity import schema
+from maturity.assessment import Assessment, AssessmentInvalid
+from maturity.loader import load_model
+from maturity.store import DEFAULT_SQLITE, AssessmentRecord, Store
+
+PG_ADMIN_URL = os.environ.get("MATURITY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+TRICKY_NOTES = [
+    "**粗体** <script>alert(1)</script>",
+    "堃",
+    "𠀋",
+    "😀👍🏽👨‍👩‍👧 emoji",
+    "=HYPERLINK(\"http://example.com\")",
+    "多行\n第二行\r\n\t缩进 ' \" ; DROP TABLE answers; --",
+]
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end (runs never collide)."""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"maturity_test_{secrets.token_hex(6)}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # any connection problem means "no server here"
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}")
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(
+    params=["sqlite-file", "sqlite-memory", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a SQLite file, in-memory SQLite, or the session's PostgreSQL database (emptied after)."""
+    if request.param == "sqlite-file":
+        yield f"sqlite:///{tmp_path / 'sub' / 'store.db'}"
+    elif request.param == "sqlite-memory":
+        yield "sqlite://"
+    else:
+        url = request.getfixturevalue("pg_database")
+        yield url
+        engine = create_engine(url)
+        schema.metadata.drop_all(engine)
+        engine.dispose()
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """A Store with its schema created."""
+    s = Store(db_url)
+    s.create_schema()
+    yield s
+    s.dispose()
+
+
+def reopen(store: Store, db_url: str) -> Store | None:
+    """Another Store on the same database (another process, say); None for in-memory SQLite."""
+    return None if db_url == "sqlite://" else Store(db_url)
+
+
+def count(store: Store, table: str) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(schema.metadata.tables[table])) or 0)
+
+
+# -- configuration -------------------------------------------------------------------------
+
+
+def test_default_url_is_the_sqlite_file_under_data(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    s = Store()
+    assert s.dialect == "sqlite"
+    assert s.url == f"sqlite:///{DEFAULT_SQLITE}"
+    assert DEFAULT_SQLITE.parent.is_dir()
+
+
+def test_database_url_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    assert Store().url.endswith("env.db")
+
+
+@pytest.mark.parametrize("url", ["postgresql://u:secret@db.example/m", "postgres://u:secret@db.example/m"])
+def test_postgresql_urls_use_psycopg3_and_hide_the_password(url):
+    s = Store(url)
+    assert s.dialect == "postgresql"
+    assert s.url.startswith("postgresql+psycopg://u:")
+    assert "secret" not in s.url
+
+
+def test_other_databases_are_refused():
+    with pytest.raises(ValueError, match="unsupported"):
+        Store("mysql://u@h/db")
+
+
+# -- schema ---------------------------------------------------------------------------------
+
+
+def test_schema_creation_is_idempotent_and_versioned(store):
+    store.create_schema()
+    store.create_schema()
+    assert store.schema_version() == schema.SCHEMA_VERSION
+    assert count(store, "schema_version") == 1
+
+
+def test_schema_creation_from_several_processes_at_once(db_url):
+    if db_url == "sqlite://":
+        pytest.skip("an in-memory database belongs to one Store")
+    stores = [Store(db_url) for _ in range(6)]
+    barrier = threading.Barrier(len(stores))
+    errors: list[BaseException] = []
+
+    def create(s: Store) -> None:
+        barrier.wait()
+        try:
+            s.create_schema()
+        except BaseException as exc:  # every failure counts
+            errors.append(exc)
+
+    threads = [threading.Thread(target=create, args=(s,)) for s in stores]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert errors == []
+    assert all(s.schema_version() == schema.SCHEMA_VERSION for s in stores)
+    assert count(stores[0], "schema_version") == 1
+    for s in stores:
+        s.dispose()
+
+
+def test_schema_version_is_none_before_creation(tmp_path):
+    assert Store(f"sqlite:///{tmp_path / 'empty.db'}").schema_version() is None
+
+
+def test_sqlite_file_uses_wal_busy_timeout_and_foreign_keys(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'wal.db'}")
+    s.create_schema()
+    with s.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    s.dispose()
+
+
+# -- assessments ----------------------------------------------------------------------------
+
+
+def test_create_get_and_resume(store, db_url, tiny):
+    rec = store.create_assessment(tiny, {"name": "某某公司工会", "members": 320}, "zh", "2026-11-26")
+    assert len(rec.token) >= 22 and rec.current_step == 0
+    assert rec.model_id == "tiny-example" and rec.model_version == "1.0" and rec.model_sha256 == tiny.sha256
+    assert rec.created_at.tzinfo is not None and rec.created_at == rec.updated_at
+    store.save_answers(rec.token, {"leading.party": 3})
+    store.update_assessment(rec.token, current_step=2)
+    other = reopen(store, db_url) or store
+    got = other.get_assessment(rec.token)
+    assert got is not None
+    assert got.organisation == {"name": "某某公司工会", "members": 320}
+    assert (got.language, got.assessed_at, got.current_step) == ("zh", "2026-11-26", 2)
+    assert got.answers == {"leading.party": 3} and isinstance(got.answers["leading.party"], int)
+    assert got.created_at == rec.created_at and got.updated_at > rec.updated_at
+    assert str(got.created_at.tzinfo) == "UTC"
+
+
+def test_tokens_are_unguessable_and_distinct(store, tiny):
+    tokens = {store.create_assessment(tiny, {}).token for _ in range(20)}
+    assert len(tokens) == 20
+    assert all(len(t) == 24 for t in tokens)  # token_urlsafe(18): 144 bits
+
+
+@pytest.mark.parametrize("token", ["", "x", "nope" * 5, "a" * 65, "' OR 1=1 --", "../../etc/passwd", None, 42])
+def test_unknown_or_garbage_token_gives_none(store, tiny, token):
+    store.create_assessment(tiny, {})
+    assert store.get_assessment(token) is None
+    store.delete_assessment(token)  # no error either
+
+
+def test_writes_to_an_unknown_token_raise_keyerror(store, tiny):
+    ghost = "A" * 24
+    with pytest.raises(KeyError):
+        store.save_answers(ghost, {"leading.party": 1})
+    with pytest.raises(KeyError):
+        store.set_targets(ghost, {"leading": 3})
+    with pytest.raises(KeyError):
+        store.update_assessment(ghost, current_step=1)
+    with pytest.raises(KeyError):
+        store.replace_from(ghost, Assessment("tiny-example", "1.0"))
+    with pytest.raises(KeyError):
+        store.save_answers("bad token!", {})
+
+
+def test_upsert_overwrites(store, tiny):
+    rec = store.create_assessment(tiny, {})
+    store.save_answers(rec.token, {"leading.party": 2, "digital.platform": 1})
+    store.save_answers(rec.token, {"leading.party": 4})
+    store.save_answers(rec.token, {"leading.party": 3.5})
+    got = store.get_assessment(rec.token)
+    assert got.answers == {"leading.party": 3.5, "digital.platform": 1}
+    assert count(store, "answers") == 2
+
+
+def test_na_and_clearing(store, tiny):
+    rec = store.create_assessment(tiny, {})
+    store.save_answers(rec.token, {"organising.membership": "na", "digital.platform": 2},
+                       {"organising.membership": "没有数据", "digital.platform": "有公众号"})
+    got = store.get_assessment(rec.token)
+    assert got.answers == {"organising.membership": "na", "digital.platform": 2}
+    store.save_answers(rec.token, {"organising.membership": 3, "digital.platform": None},
+                       {"organising.membership": "", "digital.platform": "  "})
+    got = store.get_assessment(rec.token)
+    assert got.answers == {"organising.membership": 3}
+    assert got.notes == {}
+    store.save_answers(rec.token, {"organising.membership": "na"})
+    assert store.get_assessment(rec.token).answers == {"organising.membership": "na"}
+
+
+def test_a_note_without_an_answer_is_kept(store, tiny):
+    rec = store.create_assessment(tiny, {})
+    store.save_answers(rec.token, {}, {"leading.party": "先记下来"})
+    got = store.get_assessment(rec.token)
+    assert got.answers == {} and got.notes == {"leading.party": "先记下来"}
+
+
+@pytest.mark.parametrize("note", TRICKY_NOTES)
+def test_notes_round_trip_exactly(store, tiny, note):
+    rec = store.create_assessment(tiny, {"name": note})
+    store.save_answers(rec.token, {"leading.party": 1}, {"leading.party": note})
+    got = store.get_assessment(rec.token)
+    assert got.notes["leading.party"] == note
+    assert got.organisation["name"] == note
+    assert store.list_assessments(note)[0].token == rec.token
+
+
+def test_invalid_answers_are_refused_whole(store, tiny):
+    rec = store.create_assessment(tiny, {})
+    bad = [
+        ({"leading.party": 3, "leading.nope": 2}, "answers.leading.nope"),
+        ({"leading.party": 9}, "answers.leading.party"),
+        ({"leading.party": "na"}, "answers.leading.party"),  # allow_na: false
+        ({"leading.party": "三"}, "answers.leading.party"),
+        ({"leading.party": True}, "answers.leading.party"),
+        ({"leading.party": float("nan")}, "answers.leading.party"),
+    ]
+    for answers, key in bad:
+        with pytest.raises(AssessmentInvalid) as info:
+            store.save_answers(rec.token, answers)
+        assert key in [e.key for e in info.value.errors]
+    with pytest.raises(AssessmentInvalid):
+        store.save_answers(rec.token, {"leading.party": 2}, {"leading.nope": "x"})
+    assert store.get_assessment(rec.token).answers == {}
+
+
+def test_targets(store, tiny):
+    rec = store.create_assessment(tiny, {})
+    store.set_targets(rec.token, {"leading": 4, "digital": 2.5})
+    store.set_targets(rec.token, {"leading": 3})
+    assert store.get_assessment(rec.token).targets == {"leading": 3, "digital": 2.5}
+    store.set_targets(rec.token, {"digital": None})
+    assert store.get_assessment(rec.token).targets == {"leading": 3}
+    with pytest.raises(AssessmentInvalid):
+        store.set_targets(rec.token, {"leading": 7})
+    with pytest.raises(AssessmentInvalid):
+        store.set_targets(rec.token, {"nope": 3})
+    assert store.get_assessment(rec.token).targets == {"leading": 3}
+
+
+def test_update_assessment(store, tiny):
+    rec = store.create_assessment(tiny, {"name": "甲"})
+    store.update_assessment(rec.token, organisation={"name": "乙", "members": 12}, language="en",
+                            assessed_at="2026-01-31", current_step=3)
+    got = store.get_assessment(rec.token)
+    assert (got.organisation, got.language, got.assessed_at, got.current_step) == (
+        {"name": "乙", "members": 12}, "en", "2026-01-31", 3)
+    assert [s.token for s in store.list_assessments("乙")] == [rec.token]
+    with pytest.raises(AssessmentInvalid):
+        store.update_assessment(rec.token, assessed_at="31/01/2026")
+    with pytest.raises(AssessmentInvalid):
+        store.update_assessment(rec.token, organisation={"members": -1})
+    with pytest.raises(ValueError, match="current_step"):
+        store.update_assessment(rec.token, current_step=-1)
+    assert store.get_assessment(rec.token).assessed_at == "2026-01-31"
+
+
+def test_list_newest_first_and_filter_by_name(store, tiny):
+    made = [store.create_assessment(tiny, {"name": name}) for name in ["甲工会", "乙工会", "甲工会"]]
+    store.save_answers(made[0].token, {"leading.party": 2, "organising.membership": "na"})
+    listed = store.list_assessments()
+    assert [s.token for s in listed] == [m.token for m in reversed(made)]
+    assert [s.answered for s in listed] == [0, 0, 2]
+    assert [s.token for s in store.list_assessments("甲工会")] == [made[2].token, made[0].token]
+    assert store.list_assessments(" 乙工会 ")[0].organisation == {"name": "乙工会"}
+    assert store.list_assessments("丙") == []
+
+
+def test_delete(store, tiny):
+    keep = store.create_assessment(tiny, {"name": "留"})
+    gone = store.create_assessment(tiny, {"name": "删"})
+    for rec in (keep, gone):
+        store.save_answers(rec.token, {"leading.party": 2}, {"leading.party": "n"})
+        store.set_targets(rec.token, {"leading": 4})
+    store.delete_assessment(gone.token)
+    assert store.get_assessment(gone.token) is None
+    assert store.get_assessment(keep.token).answers == {"leading.party": 2}
+    assert [s.token for s in store.list_assessments()] == [keep.token]
+    assert (count(store, "answers"), count(store, "notes"), count(store, "targets")) == (1, 1, 1)
+    store.delete_assessment(gone.token)  # again: no error
+
+
+def test_record_to_assessment(store, tiny):
+    rec = store.create_assessment(tiny, {"name": "某"}, "zh", "2026-11-26")
+    store.save_answers(rec.token, {"leading.party": 3, "organising.membership": "na"}, {"leading.party": "好"})
+    store.set_targets(rec.token, {"leading": 4})
+    a = store.get_assessment(rec.token).to_assessment()
+    assert a == Assessment("tiny-example", "1.0", {"name": "某"}, "2026-11-26", "zh",
+                           {"leading.party": 3, "organising.membership": "na"}, {"leading.party": "好"}, {"leading": 4})
+
+
+# -- model snapshots -------------------------------------------------------------------------
+
+
+def test_model_snapshot_round_trip(store, db_url, root, tmp_path):
+    path = tmp_path / "model.yaml"
+    path.write_text((root / "tests/frameworks/tiny.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    old = load_model(path)
+    assert store.save_model_snapshot(old) == old.sha256
+    assert store.save_model_snapshot(old) == old.sha256  # idempotent
+    rec = store.create_assessment(old, {"name": "旧"})
+    store.save_answers(rec.token, {"leading.party": 4})
+    path.write_text(path.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "2.0"')
+                    .replace("每季度听取并督办落实", "每月听取并督办"), encoding="utf-8")
+    new = load_model(path)
+    assert new.sha256 != old.sha256
+    store.create_assessment(new, {"name": "新"})
+    assert count(store, "model_snapshots") == 2
+    other = reopen(store, db_url) or store
+    got = other.get_assessment(rec.token)
+    snap = other.get_model_snapshot(got.model_sha256)
+    assert snap is not None
+    assert snap.sha256 == old.sha256 and snap.source == old.source
+    assert snap.file.startswith("snapshot:")  # re-parsed from the database, not the file
+    assert snap.model.version == "1.0"
+    assert snap.model.t(snap.model.indicator_by_id["leading.party"].answers[4], "zh") == "每季度听取并督办落实"
+    assert other.get_model_snapshot("0" * 64) is None
+    assert other.get_model_snapshot("not a sha") is None
+
+
+def test_snapshot_refuses_a_mismatched_digest(store, tiny):
+    from dataclasses import replace
+
+    with pytest.raises(ValueError, match="sha256"):
+        store.save_model_snapshot(replace(tiny, sha256="0" * 64))
+
+
+# -- import and replace ----------------------------------------------------------------------
+
+
+def _file(**changes: object) -> Assessment:
+    a = Assessment("tiny-example", "1.0", {"name": "导入工会", "members": 50}, "2026-11-26", "zh",
+                   {"leading.party": 3, "leading.model-workers": 2, "organising.membership": "na"},
+                   {"leading.party": "𠀋 😀"}, {"leading": 4, "digital": 2})
+    for key, value in changes.items():
+        setattr(a, key, value)
+    return a
+
+
+def test_import(store, tiny):
+    rec = store.import_assessment(_file(), tiny)
+    assert isinstance(rec, AssessmentRecord)
+    got = store.get_assessment(rec.token)
+    assert got == rec
+    assert got.to_assessment() == _file()
+
+
+def test_import_is_atomic(store, tiny, monkeypatch):
+    def boom(*args: object) -> None:
+        raise RuntimeError("disk full, say")
+
+    monkeypatch.setattr(Store, "_insert_targets", boom)  # after the assessment, answers and notes rows
+    with pytest.raises(RuntimeError):
+        store.import_assessment(_file(), tiny)
+    for table in ("assessments", "answers", "notes", "targets", "model_snapshots"):
+        assert count(store, table) == 0, table
+    assert store.list_assessments() == []
+    assert store.get_model_snapshot(tiny.sha256) is None
+
+
+def test_import_refuses_an_invalid_file_and_stores_nothing(store, tiny):
+    with pytest.raises(AssessmentInvalid) as info:
+        store.import_assessment(_file(answers={"leading.party": 9}), tiny)
+    assert info.value.errors[0].key == "answers.leading.party"
+    with pytest.raises(AssessmentInvalid):
+        store.import_assessment(_file(model_id="other-model"), tiny)
+    assert count(store, "assessments") == 0
+
+
+def test_replace_from(store, tiny):
+    rec = store.create_assessment(tiny, {"name": "原"})
+    store.save_answers(rec.token, {"digital.platform": 4}, {"digital.platform": "旧备注"})
+    store.set_targets(rec.token, {"organising": 4})
+    store.update_assessment(rec.token, current_step=2)
+    store.replace_from(rec.token, _file())
+    got = store.get_assessment(rec.token)
+    expected = _file()
+    assert (got.organisation, got.assessed_at, got.answers, got.notes, got.targets) == (
+        expected.organisation, expected.assessed_at, expected.answers, expected.notes, expected.targets)
+    assert (got.token, got.created_at, got.current_step) == (rec.token, rec.created_at, 2)
+
+
+def test_replace_from_is_atomic(store, tiny, monkeypatch):
+    rec = store.create_assessment(tiny, {"name": "原"})
+    store.save_answers(rec.token, {"digital.platform": 4}, {"digital.platform": "旧备注"})
+    before = store.get_assessment(rec.token)
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("connection lost, say")
+
+    monkeypatch.setattr(Store, "_insert_targets", boom)
+    with pytest.raises(RuntimeError):
+        store.replace_from(rec.token, _file())
+    assert store.get_assessment(rec.token) == before
+    with pytest.raises(AssessmentInvalid):
+        store.replace_from(rec.token, _file(answers={"leading.party": "na"}))
+    assert store.get_assessment(rec.token) == before
+
+
+# -- concurrency -----------------------------------------------------------------------------
+
+THREADS, CALLS, INDICATORS = 20, 50, 30
+
+
+def _value(i: int) -> object:
+    return "na" if i % 7 == 0 else 1 + i % 5
+
+
+def test_concurrent_upserts_lose_and_duplicate_nothing(store, model_factory):
+    # More indicators than the threads touch, so a stray row would show.
+    model = model_factory([1, 2, 3, 4, 5], {"c": [(f"q{i}", 1) for i in range(INDICATORS + 10)]})
+    rec = store.create_assessment(model, {"name": "并发"})
+    barrier = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+    touched: set[int] = set()
+    for t in range(THREADS):
+        for k in range(CALLS):
+            touched |= {(t * 3 + k) % INDICATORS, (t * 5 + 2 * k + 1) % INDICATORS}
+
+    def work(t: int) -> None:
+        barrier.wait()
+        for k in range(CALLS):
+            a, b = (t * 3 + k) % INDICATORS, (t * 5 + 2 * k + 1) % INDICATORS
+            order = [a, b] if t % 2 else [b, a]  # opposite orders: a deadlock trap without row locking
+            try:
+                store.save_answers(rec.token, {f"q{i}": _value(i) for i in order}, {f"q{a}": f"备注 {a} 😀"})
+            except BaseException as exc:  # every failure counts
+                errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(THREADS)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=120)
+    assert errors == []
+    got = store.get_assessment(rec.token)
+    assert got.answers == {f"q{i}": _value(i) for i in sorted(touched)}
+    noted = {(t * 3 + k) % INDICATORS for t in range(THREADS) for k in range(CALLS)}
+    assert got.notes == {f"q{a}": f"备注 {a} 😀" for a in noted}
+    assert count(store, "answers") == len(touched)
+    assert count(store, "notes") == len(noted)
+    assert store.list_assessments()[0].answered == len(touched)
