@@ -9,18 +9,29 @@ from pages._ui import lang, tr
 
 st.set_page_config(page_title="品牌工会成熟度", page_icon="🏷️", layout="wide")
 
-lang()  # sets st.session_state["lang"] from ?lang= or the browser before the switch is drawn
+current = lang()
+
+
+def _switch_language() -> None:
+    st.session_state["ui_lang"] = st.session_state["lang_switch"]
+
+
+# The choice lives in "ui_lang" (plain state survives page changes; a widget's own key may not).
 st.sidebar.radio(
-    tr("app.language"), options=list(i18n.LANGUAGES), horizontal=True, key="lang",
-    format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+    tr("app.language"), options=list(i18n.LANGUAGES), index=list(i18n.LANGUAGES).index(current), horizontal=True,
+    key="lang_switch", on_change=_switch_language, format_func=lambda code: {"zh": "中文", "en": "English"}[code],
 )
-if st.query_params.get("lang", i18n.DEFAULT_LANGUAGE) != st.session_state["lang"]:
-    st.query_params["lang"] = st.session_state["lang"]  # so a reload or a shared link keeps it
+if st.query_params.get("lang", i18n.DEFAULT_LANGUAGE) != current:
+    st.query_params["lang"] = current  # so a reload or a shared link keeps it
 
 pages = [
     st.Page("pages/home.py", title=tr("nav.home"), icon="🏠", default=True, url_path="home"),
     st.Page("pages/start.py", title=tr("nav.start"), icon="📝", url_path="start"),
     st.Page("pages/questionnaire.py", title=tr("nav.questionnaire"), icon="✏️", url_path="questionnaire"),
     st.Page("pages/results.py", title=tr("nav.results"), icon="📊", url_path="results"),
+    st.Page("pages/roadmap.py", title=tr("nav.roadmap"), icon="🧭", url_path="roadmap"),
+    st.Page("pages/history.py", title=tr("nav.history"), icon="🕘", url_path="history"),
+    st.Page("pages/transfer.py", title=tr("nav.transfer"), icon="📦", url_path="transfer"),
+    st.Page("pages/models.py", title=tr("nav.models"), icon="📚", url_path="models"),
 ]
 st.navigation(pages).run()

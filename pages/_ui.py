@@ -21,9 +21,9 @@ def frameworks_dir() -> Path:
 
 def lang() -> str:
     """The current UI language: this tab's choice, then ?lang=, then Chinese (the first language)."""
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = i18n.normalise(st.query_params.get("lang") or i18n.DEFAULT_LANGUAGE)
-    return st.session_state["lang"]
+    if "ui_lang" not in st.session_state:
+        st.session_state["ui_lang"] = i18n.normalise(st.query_params.get("lang") or i18n.DEFAULT_LANGUAGE)
+    return st.session_state["ui_lang"]
 
 
 def tr(key: str, **params: Any) -> str:

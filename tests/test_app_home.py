@@ -45,5 +45,5 @@ def test_language_switch(root, tmp_path, monkeypatch):
     shutil.copy(root / "tests/frameworks/tiny.yaml", tmp_path / "tiny.yaml")
     at = run_app(root, monkeypatch, tmp_path)
     assert at.title[0].value == "品牌工会建设成熟度自评"
-    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="lang_switch").set_value("en").run()
     assert at.title[0].value == "Brand-Building Union Maturity Self-Check"
