@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from maturity.i18n import t
 from maturity.scoring import NA
 from pages._ui import PAGES, current_record, escape_md, lang, org_label, pinned_model, store, tr
 
@@ -78,10 +79,11 @@ with st.form(f"form-{crit.id}"):
         options: list = [s.level for s in m.scale] + ([NA] if ind.allow_na else [])
 
         def label(v, ind=ind) -> str:  # noqa: ANN001
+            # i18n.t with the captured language: format_func may be called outside this run
             if v == NA:
-                return tr("q.na")
-            return tr("q.option", name=escape_md(m.t(m.levels[v].name, L)), level=v,
-                      text=escape_md(m.t(ind.answers[v], L)))
+                return t("q.na", L)
+            return t("q.option", L, name=escape_md(m.t(m.levels[v].name, L)), level=v,
+                     text=escape_md(m.t(ind.answers[v], L)))
 
         current = answers.get(ind.id)
         st.radio(tr("q.choose"), options, index=options.index(current) if current in options else None,

@@ -7,6 +7,7 @@ import streamlit as st
 
 from maturity import charts
 from maturity.explain import explain_criterion, explain_mean_of_criteria, explain_tag, fmt_index, fmt_level
+from maturity.i18n import t
 from maturity.scoring import score
 from pages._ui import PAGES, current_record, escape_md, lang, org_label, pinned_model, stars, store, tr
 
@@ -40,33 +41,16 @@ low = [m.t(m.criterion_by_id[c.id].name, L) for c in result.criteria.values() if
 if low:
     st.warning(tr("r.low_conf", names="、".join(low) if L == "zh" else ", ".join(low)))
 
-with st.expander(tr("r.explain_overall")):
-    ex = explain_mean_of_criteria(m, result.overall, L)
-    st.dataframe(pd.DataFrame(ex.rows), hide_index=True)
-    st.code(ex.formula, language=None)
-
 tabs = st.tabs([tr("r.tab_radar"), tr("r.tab_groups"), tr("r.tab_gaps"), tr("r.tab_tags"), tr("r.tab_heat")])
 with tabs[0]:
     st.altair_chart(charts.radar(m, result, L), width="stretch")
 with tabs[1]:
     st.altair_chart(charts.groups_bar(m, result, L), width="stretch")
-    for g in m.groups:
-        s = result.groups[g.id]
-        with st.expander(tr("r.explain_group", name=m.t(g.name, L), index=fmt_index(s.index))):
-            ex = explain_mean_of_criteria(m, s, L)
-            st.dataframe(pd.DataFrame(ex.rows), hide_index=True)
-            st.code(ex.formula, language=None)
 with tabs[2]:
     st.altair_chart(charts.gap_bars(m, result, L), width="stretch")
 with tabs[3]:
     if m.tags:
         st.altair_chart(charts.tags_bar(m, result, L), width="stretch")
-        for tag in m.tags:
-            s = result.tags[tag.id]
-            with st.expander(tr("r.explain_group", name=m.t(tag.name, L), index=fmt_index(s.index))):
-                ex = explain_tag(m, s, L)
-                st.dataframe(pd.DataFrame(ex.rows), hide_index=True)
-                st.code(ex.formula, language=None)
     else:
         st.caption(tr("r.no_tags"))
 with tabs[4]:
@@ -90,14 +74,41 @@ for crit in m.criteria:
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 st.caption(tr("r.table_help"))
 
-for crit in m.criteria:
-    c = result.criteria[crit.id]
-    with st.expander(tr("r.explain_criterion", name=m.t(crit.name, L), index=fmt_index(c.score.index))):
-        ex = explain_criterion(m, result, crit.id, record.answers, L)
-        st.dataframe(pd.DataFrame(ex.rows), hide_index=True, width="stretch")
-        st.code(ex.formula, language=None)
-        src = tr(f"r.target_source.{c.target_source}")
-        st.caption(tr("r.target_line", target="—" if c.target is None else f"{c.target:g}", source=src))
+st.subheader(tr("r.explain"))
+st.caption(tr("r.explain_help"))
+choices: list[tuple[str, str]] = [("overall", "")]
+choices += [("group", g.id) for g in m.groups] + [("criterion", c.id) for c in m.criteria]
+choices += [("tag", tag.id) for tag in m.tags]
+
+
+def _choice_label(choice: tuple[str, str]) -> str:
+    # t(..., L), not tr(): a format_func may be called outside this script run
+    kind, ident = choice
+    if kind == "overall":
+        return t("r.explain_overall", L, index=fmt_index(result.overall.index))
+    if kind == "group":
+        g = next(g for g in m.groups if g.id == ident)
+        return t("r.explain_item", L, name=m.t(g.name, L), index=fmt_index(result.groups[ident].index))
+    if kind == "tag":
+        return t("r.explain_item", L, name=m.t(m.tag_by_id[ident].name, L), index=fmt_index(result.tags[ident].index))
+    c = result.criteria[ident]
+    return t("r.explain_item", L, name=m.t(m.criterion_by_id[ident].name, L), index=fmt_index(c.score.index))
+
+
+kind, ident = st.selectbox(tr("r.explain_pick"), choices, format_func=_choice_label, key="explain")
+if kind == "overall":
+    ex = explain_mean_of_criteria(m, result.overall, L)
+elif kind == "group":
+    ex = explain_mean_of_criteria(m, result.groups[ident], L)
+elif kind == "tag":
+    ex = explain_tag(m, result.tags[ident], L)
+else:
+    ex = explain_criterion(m, result, ident, record.answers, L)
+    c = result.criteria[ident]
+    st.caption(tr("r.target_line", target="—" if c.target is None else f"{c.target:g}",
+                  source=tr(f"r.target_source.{c.target_source}")))
+st.dataframe(pd.DataFrame(ex.rows), hide_index=True, width="stretch")
+st.code(ex.formula, language=None)
 
 st.subheader(tr("r.targets"))
 with st.form("targets"):
@@ -108,7 +119,7 @@ with st.form("targets"):
         current = record.targets.get(crit.id)
         cols[k % 4].selectbox(
             m.t(crit.name, L), options, index=options.index(current) if current in options else 0,
-            format_func=lambda v: tr("r.target_default") if v is None else f"{v} {m.t(m.levels[v].name, L)}",
+            format_func=lambda v: t("r.target_default", L) if v is None else f"{v} {m.t(m.levels[v].name, L)}",
             key=f"target-{crit.id}",
         )
     if st.form_submit_button(tr("r.targets_save")):
