@@ -1,0 +1,69 @@
+"""Server time of a questionnaire rerun and of the results page, as a ratio to a blank page.
+
+Run: python benchmarks/bench_app.py [--runs 30]
+Targets: questionnaire and results <= 3x the blank page and < 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from stclient import Session, serve  # noqa: E402
+
+from maturity.loader import load_model  # noqa: E402
+from maturity.store import Store  # noqa: E402
+
+
+async def measure(port: int, query: str, page: str, runs: int) -> list[float]:
+    async with Session(port) as s:
+        for _ in range(3):  # warm-up: imports, caches, first chart
+            await s.rerun(query, page)
+        return [await s.rerun(query, page) for _ in range(runs)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp()
+    url = f"sqlite:///{tmp}/bench.db"
+    store = Store(url)
+    store.create_schema()
+    loaded = load_model(ROOT / "frameworks/brand-union.yaml")
+    rec = store.create_assessment(loaded, {"name": "基准测试工会", "members": 500})
+    rng = random.Random(1)
+    store.save_answers(rec.token, {i.id: rng.randint(1, 5) for i in loaded.model.indicators})
+    query = f"a={rec.token}"
+
+    results: dict[str, list[float]] = {}
+    with serve(ROOT / "benchmarks/blank_app.py") as port:
+        results["blank page"] = asyncio.run(measure(port, "", "", args.runs))
+    with serve(ROOT / "app.py", env={"DATABASE_URL": url}) as port:
+        results["questionnaire rerun"] = asyncio.run(measure(port, query, "questionnaire", args.runs))
+        results["results page"] = asyncio.run(measure(port, query, "results", args.runs))
+
+    blank = statistics.median(results["blank page"])
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    print(f"runs per page: {args.runs} (after 3 warm-up runs), one client, SQLite")
+    for name, times in results.items():
+        med = statistics.median(times) * 1000
+        p95 = sorted(times)[int(0.95 * (len(times) - 1))] * 1000
+        ratio = statistics.median(times) / blank
+        verdict = "" if name == "blank page" else ("ok" if ratio <= 3 and med < 300 else "MISSED")
+        print(f"{name:<22} median {med:7.1f} ms   p95 {p95:7.1f} ms   x blank {ratio:5.2f}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
