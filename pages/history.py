@@ -1,0 +1,142 @@
+"""History: every stored assessment over time, the index per union, and a side-by-side comparison of two."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from maturity import charts, tables
+from maturity.explain import fmt_index
+from maturity.scoring import score
+from maturity.settings import Settings, can_list
+from pages._ui import PAGES, lang, open_token, store, tr
+
+MAX_LISTED = 300  # newest first; each line is scored, so the page stays quick
+
+L = lang()
+settings = Settings.from_env()
+st.title(tr("history.title"))
+st.caption(tr("history.intro"))
+
+
+def _unlock() -> None:
+    """Form callback: check the admin key, keep only the answer (never the key) in the session."""
+    key = st.session_state.get("history_key") or ""
+    st.session_state["history_key"] = ""
+    st.session_state["history_unlocked"] = can_list(settings, key)
+    if not st.session_state["history_unlocked"]:
+        st.session_state["history_flash"] = tr("history.key_wrong")
+
+
+def _lock() -> None:
+    st.session_state["history_unlocked"] = False
+
+
+allowed = can_list(settings, None) or (settings.mode == "shared" and st.session_state.get("history_unlocked", False))
+if not allowed:
+    st.info(tr("history.locked"))
+    flash = st.session_state.pop("history_flash", None)
+    if flash:
+        st.error(flash)
+    with st.form("history_unlock"):
+        st.text_input(tr("history.key_label"), type="password", key="history_key", autocomplete="off")
+        st.form_submit_button(tr("history.unlock"), on_click=_unlock)
+    st.stop()
+if settings.mode == "shared":
+    st.button(tr("history.lock"), on_click=_lock, icon="🔒")
+
+summaries = store().list_assessments()
+if not summaries:
+    st.info(tr("history.empty"))
+    st.page_link(PAGES["start"], label=tr("nav.start"), icon="📝")
+    st.stop()
+if len(summaries) > MAX_LISTED:
+    st.caption(tr("history.truncated", n=MAX_LISTED, total=len(summaries)))
+
+records, models, entries, skipped = {}, {}, [], 0
+for s in summaries[:MAX_LISTED]:
+    record = store().get_assessment(s.token)
+    loaded = store().get_model_snapshot(s.model_sha256)
+    if record is None or loaded is None:
+        skipped += 1
+        continue
+    result = score(loaded.model, record.answers, record.targets)
+    records[s.token], models[s.token] = (record, result), loaded.model
+    entries.append(tables.history_entry(s.token, str(s.organisation.get("name") or tr("assess.unnamed")),
+                                        s.assessed_at, s.created_at, loaded.model, result, L))
+if skipped:
+    st.warning(tr("history.skipped", n=skipped))
+
+query = st.text_input(tr("history.filter"), key="history_filter", placeholder=tr("history.filter_placeholder"),
+                      max_chars=120)
+shown = sorted(tables.filter_history(entries, query), key=lambda e: (e.assessed_at, e.created_at), reverse=True)
+st.caption(tr("history.count", shown=len(shown), total=len(entries)))
+if not shown:
+    st.warning(tr("history.none_match"))
+    st.stop()
+st.dataframe(tables.history_frame(shown, L), hide_index=True, width="stretch")
+
+series = tables.index_series(shown, L)
+if not series.empty:
+    st.subheader(tr("history.chart"))
+    date, union, index = series.columns
+    st.line_chart(series, x=date, y=index, color=union)
+    st.caption(tr("history.chart_help"))
+
+
+def _label(token: str) -> str:
+    e = next(x for x in shown if x.token == token)
+    return tr("history.option", name=e.organisation, date=e.assessed_at, model=e.model_title,
+              version=e.model_version, index=fmt_index(e.index))
+
+
+tokens = [e.token for e in shown]
+st.subheader(tr("history.open"))
+o1, o2 = st.columns([4, 1], vertical_alignment="bottom")
+picked = o1.selectbox(tr("history.pick"), tokens, format_func=_label, key="history_open")
+if o2.button(tr("history.open_go"), type="primary", key="history_open_go"):
+    open_token(picked)
+    st.switch_page(PAGES["results"], query_params={"a": picked, "lang": L})
+
+st.subheader(tr("history.compare"))
+if len(tokens) < 2:
+    st.info(tr("history.need_two"))
+    st.stop()
+old_at, new_at = tables.default_pair(shown)
+c1, c2 = st.columns(2)
+old_token = c1.selectbox(tr("history.old"), tokens, index=old_at, format_func=_label, key="history_old")
+new_token = c2.selectbox(tr("history.new"), tokens, index=new_at, format_func=_label, key="history_new")
+if old_token == new_token:
+    st.info(tr("history.same_pick"))
+    st.stop()
+
+(old_record, old_result), old_model = records[old_token], models[old_token]
+(new_record, new_result), new_model = records[new_token], models[new_token]
+cmp = tables.compare(old_model, old_result, old_record.answers, new_model, new_result, new_record.answers, L)
+if not cmp.same_model:
+    st.warning(tr("history.different_models", old=f"{old_model.t(old_model.title, L)} ({old_model.id})",
+                  new=f"{new_model.t(new_model.title, L)} ({new_model.id})"))
+elif not cmp.same_version:
+    st.info(tr("history.different_versions", old=old_model.version, new=new_model.version))
+if cmp.unmatched_criteria or cmp.unmatched_indicators:
+    st.caption(tr("history.unmatched", criteria=cmp.unmatched_criteria, indicators=cmp.unmatched_indicators))
+if not cmp.criteria and not cmp.indicators:
+    st.info(tr("history.nothing_matches"))
+    st.stop()
+
+if cmp.same_model:
+    o = cmp.overall
+    m1, m2 = st.columns(2)
+    m1.metric(tr("history.overall"), fmt_index(o.new_index),
+              delta=None if o.delta_index is None else f"{o.delta_index:+.1f}")
+    m2.metric(tr("history.overall_old"), fmt_index(o.old_index))
+if cmp.criteria and (old_model.lmin, old_model.lmax) == (new_model.lmin, new_model.lmax):
+    chart = charts.radar(new_model, new_result, L, compare=old_result,
+                         compare_label=tr("history.radar_old", date=old_record.assessed_at))
+    st.altair_chart(chart, width="stretch")
+    st.caption(tr("history.radar_help", date=new_record.assessed_at))
+
+st.markdown(f"**{tr('history.by_criterion')}**")
+st.dataframe(tables.criteria_delta_frame(cmp, L), hide_index=True, width="stretch")
+st.markdown(f"**{tr('history.by_indicator')}**")
+changed_only = st.toggle(tr("history.changed_only"), key="history_changed_only")
+st.dataframe(tables.indicator_delta_frame(cmp, L, changed_only=changed_only), hide_index=True, width="stretch")

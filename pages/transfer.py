@@ -1,0 +1,136 @@
+"""Import / export: the open assessment as maturity-assessment/1 JSON or Excel; import either, all or nothing."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from maturity import tables
+from maturity.assessment import AssessmentInvalid
+from maturity.loader import ModelLoadError
+from maturity.spreadsheet import assessment_to_excel
+from pages._ui import (
+    PAGES,
+    catalog,
+    current_record,
+    escape_md,
+    lang,
+    open_token,
+    org_label,
+    pinned_model,
+    plain,
+    store,
+    tr,
+    uploaded_model,
+)
+
+L = lang()
+record = current_record(required=False)
+pinned = pinned_model(record) if record is not None else None
+st.title(tr("transfer.title"))
+
+flash = st.session_state.pop("transfer_flash", None)
+if flash:
+    st.success(flash)
+    st.page_link(PAGES["results"], label=tr("nav.results"), icon="📊")
+
+# ---------------------------------------------------------------- export
+st.subheader(tr("transfer.export"))
+if record is None or pinned is None:
+    st.info(tr("transfer.no_open"))
+    st.page_link(PAGES["start"], label=tr("nav.start"), icon="📝")
+else:
+    m = pinned.model
+    name = org_label(record.organisation)
+    st.markdown(f"#### {escape_md(name)}")
+    st.caption(tr("transfer.export_what", model=m.t(m.title, L), version=m.version, date=record.assessed_at,
+                  n=len(record.answers), total=len(m.indicators)))
+    assessment = record.to_assessment()
+    kind = tr("transfer.file_kind")
+    e1, e2 = st.columns(2)
+    e1.download_button(
+        tr("transfer.json"), data=lambda: assessment.to_json().encode("utf-8"), mime="application/json",
+        file_name=tables.export_filename(name, kind, record.assessed_at, "json"), on_click="ignore", icon="📄",
+    )
+    e2.download_button(
+        tr("transfer.xlsx"), data=lambda: assessment_to_excel(assessment, m, L), on_click="ignore", icon="📊",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        file_name=tables.export_filename(name, kind, record.assessed_at, "xlsx"),
+    )
+    st.caption(tr("transfer.export_help"))
+
+# ---------------------------------------------------------------- import
+st.subheader(tr("transfer.import"))
+st.caption(tr("transfer.import_help"))
+generation = st.session_state.setdefault("transfer_upload_gen", 0)
+upload = st.file_uploader(tr("transfer.upload"), type=["json", "xlsx"], max_upload_size=5,
+                          key=f"transfer_upload_{generation}")
+if upload is None:
+    st.stop()
+
+candidates = list(catalog().models.values())
+if pinned is not None:
+    candidates.append(pinned)
+for file, raw_model in st.session_state.get("uploaded_models", {}).items():
+    try:
+        candidates.append(uploaded_model(raw_model, file))
+    except ModelLoadError:
+        continue
+
+try:
+    incoming, loaded = tables.read_upload(upload.getvalue(), upload.name, candidates)
+except AssessmentInvalid as err:
+    st.error(tr("transfer.invalid", n=len(err.errors)))
+    st.code("\n".join(e.message(L) for e in err.errors), language=None)
+    st.stop()
+
+im = loaded.model
+st.success(tr("transfer.valid", model=im.t(im.title, L), version=im.version))
+with st.container(border=True):
+    st.caption(tr("transfer.union"))
+    plain(str(incoming.organisation.get("name") or tr("assess.unnamed")))
+    st.caption(tr("transfer.summary", date=incoming.assessed_at, n=len(incoming.answers), total=len(im.indicators),
+                  notes=len(incoming.notes), targets=len(incoming.targets)))
+
+can_replace = record is not None and record.model_id == incoming.model_id
+modes = ["new", "replace"] if can_replace else ["new"]
+mode = st.radio(tr("transfer.mode"), modes, format_func=lambda k: tr(f"transfer.mode_{k}"), key="transfer_mode",
+                horizontal=True)
+if record is not None and not can_replace:
+    st.caption(tr("transfer.replace_other_model"))
+
+
+def _done(message: str) -> None:
+    st.session_state["transfer_flash"] = message
+    st.session_state["transfer_upload_gen"] = generation + 1  # a fresh, empty uploader
+    st.session_state.pop("transfer_mode", None)
+    st.session_state.pop("transfer_confirm", None)
+    st.rerun()
+
+
+def _failed(exc: Exception) -> None:
+    if isinstance(exc, AssessmentInvalid):
+        st.error(tr("transfer.invalid", n=len(exc.errors)))
+        st.code("\n".join(e.message(L) for e in exc.errors), language=None)
+    else:
+        st.error(tr("transfer.save_failed", detail=type(exc).__name__))
+
+
+if mode == "new":
+    if st.button(tr("transfer.go_new"), type="primary", key="transfer_go_new"):
+        try:
+            created = store().import_assessment(incoming, loaded)
+        except Exception as exc:  # one translated message; the store's transaction wrote nothing
+            _failed(exc)
+        else:
+            open_token(created.token)
+            _done(tr("transfer.done_new"))
+else:
+    st.warning(tr("transfer.replace_warning"))
+    confirm = st.checkbox(tr("transfer.confirm"), key="transfer_confirm")
+    if st.button(tr("transfer.go_replace"), type="primary", disabled=not confirm, key="transfer_go_replace"):
+        try:
+            store().replace_from(record.token, incoming)
+        except Exception as exc:  # one translated message; the store's transaction rolled back
+            _failed(exc)
+        else:
+            _done(tr("transfer.done_replace"))

@@ -1,0 +1,155 @@
+"""The import/export page: exports of the open assessment; imports that are all or nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from maturity import schema as S
+from maturity.assessment import Assessment
+from maturity.spreadsheet import assessment_to_excel
+from maturity.store import Store
+
+HOSTILE = "**粗体** <script>alert(1)</script> 堃𠀋😀"
+JSON_MIME = "application/json"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def store(root, tmp_path, monkeypatch) -> Store:
+    """A fresh SQLite database and a model folder holding only the tiny model, both set for the app."""
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    shutil.copy(root / "tests/frameworks/tiny.yaml", folder / "tiny.yaml")
+    url = f"sqlite:///{tmp_path}/t.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("MATURITY_FRAMEWORKS", str(folder))
+    s = Store(url)
+    s.create_schema()
+    return s
+
+
+@pytest.fixture
+def good_file(root) -> dict:
+    """The documented tiny assessment file, decoded."""
+    return json.loads((root / "tests/frameworks/tiny-assessment.json").read_text(encoding="utf-8"))
+
+
+def open_page(root, token: str | None = None, lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
+    if token:
+        at.query_params["a"] = token
+    at.query_params["lang"] = lang
+    at.run()
+    return at.switch_page("pages/transfer.py").run()
+
+
+def upload(at: AppTest, name: str, raw: bytes, mime: str = JSON_MIME) -> AppTest:
+    return at.file_uploader[0].set_value((name, raw, mime)).run()
+
+
+def counts(store: Store) -> tuple[int, int, int, int]:
+    """Rows of assessments, answers, notes and targets."""
+    with store.engine.connect() as conn:
+        return tuple(conn.scalar(select(func.count()).select_from(t))
+                     for t in (S.assessments, S.answers, S.notes, S.targets))  # type: ignore[return-value]
+
+
+def existing(store: Store, tiny, name: str = "原工会"):
+    record = store.create_assessment(tiny, {"name": name}, assessed_at="2025-01-01")
+    store.save_answers(record.token, {"leading.party": 1, "digital.platform": 2}, {"leading.party": "旧备注"})
+    return record
+
+
+@pytest.mark.parametrize(("lang", "title"), [("zh", "导入导出"), ("en", "Import and export")])
+def test_renders_in_both_languages(root, store, tiny, lang, title):
+    at = open_page(root, existing(store, tiny).token, lang)
+    assert not at.exception
+    assert at.title[0].value == title
+    assert len(at.get("download_button")) == 2
+
+
+def test_renders_without_an_open_assessment(root, store):
+    at = open_page(root)
+    assert not at.exception
+    assert "还没有打开的自评" in at.info[0].value
+    assert not at.get("download_button") and at.file_uploader
+
+
+def test_bad_json_lists_every_error_and_changes_nothing(root, store, tiny, good_file):
+    record = existing(store, tiny)
+    before = counts(store)
+    good_file["answers"] = {"no.such.indicator": 2, "leading.party": 9, "digital.platform": 1}
+    at = upload(open_page(root, record.token), "坏文件.json", json.dumps(good_file, ensure_ascii=False).encode())
+    assert not at.exception
+    assert "2 处问题" in at.error[0].value
+    shown = at.code[0].value
+    assert "answers.no.such.indicator: 模型中没有这个指标 id" in shown
+    assert "answers.leading.party: 等级 9 超出量表范围（1–4）" in shown
+    assert not at.button  # nothing to confirm
+    assert counts(store) == before
+    assert store.get_assessment(record.token).answers == {"leading.party": 1, "digital.platform": 2}
+
+
+def test_unknown_model_and_broken_json(root, store, tiny, good_file):
+    before = counts(store)
+    good_file["model"] = {"id": "no-such-model", "version": "1"}
+    at = upload(open_page(root, lang="en"), "x.json", json.dumps(good_file).encode())
+    assert at.code[0].value == "model.id: no model with id 'no-such-model' was found"
+    at = upload(at, "x.json", b"{not json")
+    assert "JSON" in at.code[0].value
+    assert not at.exception and counts(store) == before
+
+
+def test_good_import_creates_an_assessment_with_the_files_answers(root, store, tiny, good_file):
+    at = upload(open_page(root), "好文件.json", json.dumps(good_file, ensure_ascii=False).encode())
+    assert not at.exception
+    assert "检查通过" in at.success[0].value
+    at.button(key="transfer_go_new").click().run()
+    assert not at.exception
+    assert "已导入为新的自评" in at.success[0].value
+    token = at.session_state["token"]
+    record = store.get_assessment(token)
+    assert record.answers == good_file["answers"]
+    assert record.notes == good_file["notes"] and record.targets == good_file["targets"]
+    assert record.organisation == good_file["organisation"]
+    assert not at.file_uploader[0].value  # a fresh uploader: no second import by accident
+    assert len(at.get("download_button")) == 2  # the new one is open and can be exported
+
+
+def test_replace_needs_confirmation_and_replaces_everything(root, store, tiny, good_file):
+    record = existing(store, tiny)
+    before = counts(store)
+    at = upload(open_page(root, record.token), "x.json", json.dumps(good_file, ensure_ascii=False).encode())
+    at.radio(key="transfer_mode").set_value("replace").run()
+    assert at.button(key="transfer_go_replace").disabled
+    at.checkbox(key="transfer_confirm").check().run()
+    at.button(key="transfer_go_replace").click().run()
+    assert not at.exception
+    assert "已用文件内容覆盖" in at.success[0].value
+    after = store.get_assessment(record.token)
+    assert after.answers == good_file["answers"] and after.notes == good_file["notes"]
+    assert after.organisation["name"] == "某某公司工会" and after.assessed_at == "2026-11-26"
+    assert counts(store)[0] == before[0]  # no new assessment
+
+
+def test_excel_round_trip(root, store, tiny):
+    a = Assessment("tiny-example", "1.0", {"name": "表格工会"}, "2026-02-02", "zh",
+                   {"leading.party": 4, "digital.platform": "na"}, {"digital.platform": "在建"}, {})
+    at = upload(open_page(root), "表格.xlsx", assessment_to_excel(a, tiny.model, "zh"), XLSX_MIME)
+    at.button(key="transfer_go_new").click().run()
+    record = store.get_assessment(at.session_state["token"])
+    assert record.answers == a.answers and record.notes == a.notes
+
+
+def test_hostile_union_name_is_shown_literally(root, store, tiny, good_file):
+    at = open_page(root, existing(store, tiny, HOSTILE).token)
+    assert "<script>" not in " ".join(m.value for m in at.markdown)
+    good_file["organisation"]["name"] = HOSTILE
+    at = upload(at, "x.json", json.dumps(good_file, ensure_ascii=False).encode())
+    assert HOSTILE in [t.value for t in at.text]
+    assert not at.exception
