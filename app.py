@@ -25,13 +25,13 @@ if st.query_params.get("lang", i18n.DEFAULT_LANGUAGE) != current:
     st.query_params["lang"] = current  # so a reload or a shared link keeps it
 
 pages = [
-    st.Page("pages/home.py", title=tr("nav.home"), icon="🏠", default=True, url_path="home"),
-    st.Page("pages/start.py", title=tr("nav.start"), icon="📝", url_path="start"),
-    st.Page("pages/questionnaire.py", title=tr("nav.questionnaire"), icon="✏️", url_path="questionnaire"),
-    st.Page("pages/results.py", title=tr("nav.results"), icon="📊", url_path="results"),
-    st.Page("pages/roadmap.py", title=tr("nav.roadmap"), icon="🧭", url_path="roadmap"),
-    st.Page("pages/history.py", title=tr("nav.history"), icon="🕘", url_path="history"),
-    st.Page("pages/transfer.py", title=tr("nav.transfer"), icon="📦", url_path="transfer"),
-    st.Page("pages/models.py", title=tr("nav.models"), icon="📚", url_path="models"),
+    st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", default=True, url_path="home"),
+    st.Page("pages/start.py", title=tr("nav.start"), icon=":material/edit_note:", url_path="start"),
+    st.Page("pages/questionnaire.py", title=tr("nav.questionnaire"), icon=":material/checklist:", url_path="questionnaire"),
+    st.Page("pages/results.py", title=tr("nav.results"), icon=":material/analytics:", url_path="results"),
+    st.Page("pages/roadmap.py", title=tr("nav.roadmap"), icon=":material/route:", url_path="roadmap"),
+    st.Page("pages/history.py", title=tr("nav.history"), icon=":material/history:", url_path="history"),
+    st.Page("pages/transfer.py", title=tr("nav.transfer"), icon=":material/swap_vert:", url_path="transfer"),
+    st.Page("pages/models.py", title=tr("nav.models"), icon=":material/menu_book:", url_path="models"),
 ]
 st.navigation(pages).run()

@@ -7,11 +7,20 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from maturity import i18n
 from maturity.loader import Catalog, LoadedModel, load_folder, load_model_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Streamlit treats a folder named pages/ beside the entry script as its old automatic
+# multipage mode until app.py has called st.navigation once in this process; a first
+# request for /start would then run pages/start.py alone, without app.py's frame.
+# Our pages/ is meant for st.navigation only, so switch that mode off and run again.
+if PagesManager.uses_pages_directory:
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def frameworks_dir() -> Path:
