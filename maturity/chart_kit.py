@@ -1,0 +1,116 @@
+"""What every chart shares: palette, font, data attachment, configuration, rendering, star labels."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import altair as alt
+
+from .model import MaturityModel
+
+# The shipped font's family name (vl-convert finds it in maturity/fonts; browsers fall back).
+FONT = "Noto Sans CJK SC"
+
+# A restrained palette: the deep red of union materials, greys, one muted gold.
+RED = "#B3202A"
+RED_LIGHT = "#E3A29D"
+GOLD = "#B8862B"
+INK = "#333333"
+GREY = "#757575"
+GREY_LIGHT = "#D6D6D6"
+GREY_FAINT = "#F1F1F1"
+SERIES_COLOURS = (RED, "#56646E", GOLD, "#2F5D8A", "#7A4E8C", "#4E8C6A", "#8C6A4E", "#A0A0A0")
+
+Chart = alt.Chart | alt.LayerChart | alt.HConcatChart | alt.VConcatChart
+
+
+# ---------------------------------------------------------------- labels shared with the report
+
+
+def stars(model: MaturityModel, level: int | None) -> str:
+    """A level as stars, one per scale step: level 3 of 1–5 is '★★★☆☆'."""
+    n = model.lmax - model.lmin + 1
+    filled = 0 if level is None else max(0, min(n, level - model.lmin + 1))
+    return "★" * filled + "☆" * (n - filled)
+
+
+def level_name(model: MaturityModel, level: int | None, lang: str) -> str:
+    """The scale's name of a whole level ('' when undefined)."""
+    if level is None or level not in model.levels:
+        return ""
+    return model.t(model.levels[level].name, lang)
+
+
+def short(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------- common chart pieces
+
+
+class Datasets:
+    """Rows by name, attached once to the finished chart.
+
+    Altair copies a chart at every method call; inline rows would be deep-copied each time,
+    a name costs nothing. ``chart.to_dict()["datasets"]`` holds the rows.
+    """
+
+    def __init__(self) -> None:
+        self.values: dict[str, list[dict[str, Any]]] = {}
+
+    def __call__(self, name: str, rows: list[dict[str, Any]]) -> alt.NamedData:
+        self.values[name] = rows
+        return alt.NamedData(name=name)
+
+
+def finish(chart: Chart, font: str, data: Datasets) -> Chart:
+    """Data, fonts, sizes and a quiet frame shared by every chart (set without copying)."""
+    chart.datasets = data.values
+    chart.config = alt.Config(
+        font=font, background="white", padding=8,
+        view=alt.ViewConfig(stroke=None),
+        axis=alt.AxisConfig(labelFontSize=11, titleFontSize=11, labelColor=INK, titleColor=GREY,
+                            gridColor="#E6E6E6", domainColor=GREY_LIGHT, tickColor=GREY_LIGHT),
+        legend=alt.LegendConfig(labelFontSize=11, titleFontSize=11, orient="bottom", symbolStrokeWidth=2),
+        header=alt.HeaderConfig(labelFontSize=12, titleFontSize=12),
+        title=alt.TitleConfig(fontSize=13, color=INK, anchor="start"),
+    )
+    return chart
+
+
+def mix(a: str, b: str, f: float) -> str:
+    """The colour ``f`` of the way from ``a`` to ``b`` (both '#rrggbb')."""
+    ca = [int(a[i:i + 2], 16) for i in (1, 3, 5)]
+    cb = [int(b[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * f):02x}" for x, y in zip(ca, cb, strict=True))
+
+
+# ---------------------------------------------------------------- rendering
+
+
+@cache
+def register_fonts() -> None:
+    """Give vl-convert the shipped CJK font, once per process."""
+    import vl_convert
+
+    from .fonts import FONT_DIR
+
+    vl_convert.register_font_directory(str(FONT_DIR))
+
+
+def to_png(chart: Chart, scale: float = 2) -> bytes:
+    """Render a chart to PNG bytes with vl-convert (Chinese labels in the shipped font)."""
+    import vl_convert
+
+    register_fonts()
+    return vl_convert.vegalite_to_png(chart.to_dict(), scale=scale)
+
+
+def to_svg(chart: Chart) -> str:
+    """Render a chart to SVG text with vl-convert (used by the PDF, where charts stay vectors)."""
+    import vl_convert
+
+    register_fonts()
+    return vl_convert.vegalite_to_svg(chart.to_dict())

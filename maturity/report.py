@@ -1,0 +1,85 @@
+"""The PDF diagnosis report (诊断报告) of an assessment or a workshop (DESIGN §8).
+
+Importing this module is cheap (the pages import it for ``report_filename``); fpdf2, the
+fonts and the charts load on the first build. The page and its typography are in ``report_pdf``
+(fonts in ``report_fonts``, charts in ``report_svg``), what is printed in ``report_data``, the sections in
+``report_sections`` (cover, summary, charts) and ``report_details`` (criteria, roadmap, appendix).
+Numbers are formatted with ``explain.fmt_index``/``fmt_level``, as on the pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from .aggregate import IndicatorAggregate, group_answers
+from .assessment import Assessment
+from .explain import fmt_index, fmt_level
+from .i18n import normalise, t
+from .loader import LoadedModel
+from .scoring import Result, score
+
+__all__ = ["build_report", "build_workshop_report", "fmt_index", "fmt_level", "report_filename"]
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def build_report(
+    loaded: LoadedModel, assessment: Assessment, *, lang: str = "zh", result: Result | None = None
+) -> bytes:
+    """The PDF of one assessment in ``lang`` (zh or en); ``result`` saves re-scoring it."""
+    from .report_data import ReportData
+    from .report_sections import render
+
+    model = loaded.model
+    if result is None:
+        result = score(model, assessment.answers, assessment.targets)
+    data = ReportData(
+        loaded=loaded, lang=normalise(lang), result=result, answers=dict(assessment.answers),
+        notes=dict(assessment.notes), organisation=dict(assessment.organisation),
+        assessed_at=assessment.assessed_at, answered_version=assessment.model_version,
+    )
+    return render(data)
+
+
+def build_workshop_report(
+    loaded: LoadedModel,
+    *,
+    title: str,
+    organisation: dict[str, Any],
+    aggregates: Mapping[str, IndicatorAggregate],
+    participants: int,
+    lang: str = "zh",
+    assessed_at: str | None = None,
+) -> bytes:
+    """The PDF of a workshop: scored on the group answers, with each question's distribution."""
+    from .report_data import ReportData, WorkshopData
+    from .report_sections import render
+
+    answers = group_answers(aggregates)
+    data = ReportData(
+        loaded=loaded, lang=normalise(lang), result=score(loaded.model, answers), answers=answers, notes={},
+        organisation=dict(organisation), assessed_at=assessed_at or dt.date.today().isoformat(),
+        answered_version=loaded.model.version,
+        workshop=WorkshopData(title=title, aggregates=dict(aggregates), participants=participants),
+    )
+    return render(data)
+
+
+def report_filename(organisation_name: str, date: str, lang: str) -> str:
+    """A safe file name such as '某某公司工会_品牌工会诊断报告_2026-11-26.pdf'."""
+
+    def clean(s: str, limit: int) -> str:
+        s = unicodedata.normalize("NFC", str(s or ""))
+        s = "".join(c for c in s if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+        s = _UNSAFE.sub("_", s)
+        s = re.sub(r"\s+", "_", s).strip("._ ")
+        return s[:limit].rstrip("._ ")
+
+    name = clean(organisation_name, 60) or t("report.unnamed", lang)
+    stem = clean(t("report.file_stem", lang), 40)
+    day = clean(date, 20)
+    return "_".join(p for p in (name, stem, day) if p) + ".pdf"

@@ -1,0 +1,89 @@
+"""vl-convert's SVG charts placed in the PDF as vectors with real, selectable text.
+
+fpdf2 reads SVG with a few gaps (rules without a start point, empty paths, text-anchor on
+<tspan> lines, a black default stroke); ``for_fpdf`` adapts the SVG text to it. A chart that
+fpdf2 still cannot read goes in as a PNG of the same SVG.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import logging
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from . import pdftext
+
+if TYPE_CHECKING:
+    from .report_pdf import ReportPDF
+
+LOG = logging.getLogger(__name__)
+
+PX_MM = 25.4 / 96  # mm per CSS pixel
+CHART_ZOOM = 1.0  # charts print at their natural size: 11 px labels become 8.25 pt
+
+_SVG_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"')
+_SVG_FONT = re.compile(r'font-family="[^"]*"')
+_SVG_EMPTY_PATH = re.compile(r'<path[^>]*\sd=""[^>]*/>')
+_SVG_LINE = re.compile(r"<line (?![^>]*\bx1=)")
+_SVG_TAG = re.compile(r"<(?:path|line|rect|circle|ellipse|polygon|polyline)\b[^>]*>")
+_SVG_TEXT = re.compile(r">([^<>]*[^<>\s][^<>]*)<")
+_SVG_MULTILINE = re.compile(r"<text([^>]*)>((?:<tspan[^>]*>[^<]*</tspan>)+)</text>")
+_SVG_TSPAN = re.compile(r"<tspan([^>]*)>([^<]*)</tspan>")
+_SVG_DY = re.compile(r'\bdy="([-\d.]+)"')
+
+
+def _split_lines(match: re.Match[str]) -> str:
+    """One <text> per line: fpdf2 ignores text-anchor on the <tspan> lines Vega writes."""
+    attrs, dy, out = match[1], 0.0, []
+    for span_attrs, text in _SVG_TSPAN.findall(match[2]):
+        step = _SVG_DY.search(span_attrs)
+        dy += float(step[1]) if step else 0.0
+        out.append(f'<text{attrs} dy="{dy:g}">{text}</text>' if dy else f"<text{attrs}>{text}</text>")
+    return "".join(out)
+
+
+def size(pdf: ReportPDF, svg: str) -> tuple[float, float]:
+    """Width and height in mm at which a chart prints: its natural size, within the body."""
+    match = _SVG_SIZE.search(svg)
+    px_w, px_h = (float(match[1]), float(match[2])) if match else (600.0, 400.0)
+    w = min(pdf.body_width, px_w * PX_MM * CHART_ZOOM)
+    h = w * px_h / px_w
+    limit = pdf.page_break_trigger - pdf.t_margin - 12
+    if h > limit:
+        w, h = w * limit / h, limit
+    return w, h
+
+
+def place(pdf: ReportPDF, svg: str) -> None:
+    """Place a chart centred at the current position, on the next page if it does not fit."""
+    from .report_pdf import NeedsFallbackFonts
+
+    w, h = size(pdf, svg)
+    pdf.keep(h + 2)
+    x = pdf.l_margin + (pdf.body_width - w) / 2
+    try:
+        pdf.image(io.BytesIO(for_fpdf(svg, pdf.safe).encode()), x=x, y=pdf.y, w=w, h=h)
+    except NeedsFallbackFonts:
+        raise
+    except Exception:  # fpdf2's SVG support is partial; a raster copy always works
+        LOG.warning("chart placed as PNG: fpdf2 could not read its SVG", exc_info=True)
+        import vl_convert
+
+        pdf.image(io.BytesIO(vl_convert.svg_to_png(svg, scale=2)), x=x, y=pdf.y, w=w, h=h)
+    pdf.set_xy(pdf.l_margin, pdf.y + h)
+    pdf.gap(2)
+
+
+def for_fpdf(svg: str, safe: Callable[[str], str]) -> str:
+    """Adapt vl-convert's SVG to fpdf2: our font family, explicit defaults, text checked by ``safe``."""
+    svg = _SVG_FONT.sub(f'font-family="{pdftext.FAMILY}"', svg)
+    svg = _SVG_EMPTY_PATH.sub("", svg)
+    svg = _SVG_LINE.sub('<line x1="0" y1="0" ', svg)  # Vega omits the zero start of rules
+    svg = _SVG_MULTILINE.sub(_split_lines, svg)
+    # A mark with a stroke width but no stroke colour has none; fpdf2 would draw black.
+    svg = _SVG_TAG.sub(lambda m: m[0] if "stroke=" in m[0] or "stroke-width" not in m[0]
+                       else m[0].replace(" stroke-width=", ' stroke="none" stroke-width=', 1), svg)
+    return _SVG_TEXT.sub(lambda m: ">" + html.escape(safe(html.unescape(m[1])), quote=False) + "<", svg)

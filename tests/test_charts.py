@@ -1,0 +1,180 @@
+"""Chart builders: valid Vega-Lite, the core's numbers in the data, labels in the right language, PNG/SVG."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from maturity import charts
+from maturity.aggregate import aggregate
+from maturity.explain import fmt_index
+from maturity.loader import load_model
+from maturity.scoring import NA, score
+
+BUILDERS = ("radar", "groups_bar", "gap_bars", "heatmap", "tags_bar")
+
+
+def datasets(chart) -> dict[str, list[dict]]:
+    """The chart's rows by dataset name."""
+    return chart.to_dict()["datasets"]
+
+
+@pytest.fixture(scope="module")
+def brand(root):
+    """The main model, frameworks/brand-union.yaml."""
+    return load_model(root / "frameworks" / "brand-union.yaml")
+
+
+@pytest.fixture(scope="module")
+def tiny_answers() -> dict:
+    """Answers of the tiny model: one criterion answered, one all N/A, one low-confidence."""
+    return {"leading.party": 3, "leading.model-workers": 2, "organising.membership": NA, "digital.platform": 1}
+
+
+@pytest.fixture(scope="module")
+def brand_answers(brand) -> dict:
+    """Mixed answers to brand-union with some N/A and one question left out."""
+    rng = random.Random(4)
+    ids = [i.id for i in brand.model.indicators]
+    answers = {i: rng.choice([1, 2, 3, 3, 4, 5]) for i in ids}
+    answers[ids[4]] = answers[ids[5]] = answers[ids[6]] = NA
+    del answers[ids[12]]
+    return answers
+
+
+@pytest.mark.parametrize("builder", BUILDERS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_builders_give_valid_vega_lite(builder, lang, tiny, brand, tiny_answers, brand_answers):
+    for loaded, answers in ((tiny, tiny_answers), (brand, brand_answers)):
+        result = score(loaded.model, answers)
+        spec = getattr(charts, builder)(loaded.model, result, lang).to_dict()  # validates against the schema
+        assert "vega-lite" in spec["$schema"]
+        assert spec["config"]["font"] == charts.FONT
+
+
+def test_radar_holds_current_target_and_comparison(brand, brand_answers):
+    model = brand.model
+    result = score(model, brand_answers)
+    earlier = score(model, {k: 1 for k in brand_answers})
+    points = datasets(charts.radar(model, result, "zh", compare=earlier, compare_label="2025 年自评"))["points"]
+    n = len(model.criteria)
+    for key, res, attr in (("current", result, "level"), ("target", result, "target"), ("compare", earlier, "level")):
+        rows = [p for p in points if p["key"] == key]
+        assert len(rows) == n + 1  # closed polygon
+        assert rows[0]["value"] == rows[-1]["value"]
+        for row, crit in zip(rows, model.criteria, strict=False):
+            cr = res.criteria[crit.id]
+            expected = cr.score.level if attr == "level" else cr.target
+            assert row["id"] == crit.id and row["value"] == pytest.approx(expected)
+    assert {p["series"] for p in points} == {"当前水平", "目标水平", "2025 年自评"}
+    tips = [t for name, rows in datasets(charts.radar(model, result, "zh")).items() if name.startswith("tips")
+            for t in rows]
+    assert {t["text"][0] for t in tips} == {model.t(c.name, "zh") for c in model.criteria}
+    assert {"引领力", "组织力", "服务力", "数智化"} <= {t["text"][0] for t in tips}
+
+
+def test_radar_rings_follow_the_scale(model_factory):
+    loaded = model_factory(list(range(0, 10)), {"a": [("a.1", 1)], "b": [("b.1", 1)], "c": [("c.1", 1)]})
+    result = score(loaded.model, {"a.1": 9, "b.1": 0, "c.1": 4.5})
+    data = datasets(charts.radar(loaded.model, result, "zh"))
+    assert [r["text"] for r in data["ring_labels"]] == [str(n) for n in range(10)]
+    current = [p for p in data["points"] if p["key"] == "current"]
+    assert [p["value"] for p in current[:3]] == [9, 0, 4.5]
+
+
+def test_groups_bar_has_group_and_criterion_indices(brand, brand_answers):
+    model = brand.model
+    result = score(model, brand_answers)
+    data = datasets(charts.groups_bar(model, result, "zh"))
+    for n, group in enumerate(model.groups):
+        rows = data[f"criteria_{n}"]
+        assert [r["id"] for r in rows] == [c.id for c in group.criteria]
+        for r in rows:
+            assert r["index"] == pytest.approx(result.criteria[r["id"]].score.index)
+            assert r["label"] == fmt_index(result.criteria[r["id"]].score.index)
+        assert data[f"group_{n}"][0]["group_index"] == pytest.approx(result.groups[group.id].index)
+    spec = charts.groups_bar(model, result, "zh").to_dict()
+    assert [p["title"]["text"].split()[0] for p in spec["hconcat"]] == ["三力", "五化"]
+
+
+def test_gap_bars_in_priority_order_with_low_confidence_marked(tiny, tiny_answers):
+    model = tiny.model
+    result = score(model, tiny_answers, {"digital": 3})
+    rows = datasets(charts.gap_bars(model, result, "zh"))["criteria"]
+    assert [r["id"] for r in rows] == charts.priority_order(model, result)
+    assert [r["id"] for r in rows][: len(result.priorities)] == list(result.priorities)
+    for r in rows:
+        cr = result.criteria[r["id"]]
+        assert r["level"] == cr.score.level and r["target"] == cr.target and r["low_confidence"] == cr.low_confidence
+    low = next(r for r in rows if r["id"] == "organising")
+    assert low["low_confidence"] and "低置信" in low["note"] and "无数据" in low["note"]
+    en = datasets(charts.gap_bars(model, result, "en"))["criteria"]
+    assert "low confidence" in next(r for r in en if r["id"] == "organising")["note"]
+
+
+def test_heatmap_marks_answers_na_and_unanswered(tiny):
+    model = tiny.model
+    answers = {"leading.party": 3, "leading.model-workers": 2.6, "organising.membership": NA}
+    result = score(model, answers)
+    cells = datasets(charts.heatmap(model, result, "zh", answers=answers))["cells"]
+    assert len(cells) == len(model.indicators) * (len(model.scale) + 2)
+    hit = {c["id"]: c for c in cells if c["kind"] != "empty"}
+    assert hit["leading.party"]["column"] == "3" and hit["leading.party"]["text"] == "3"
+    assert hit["leading.model-workers"]["column"] == "3" and hit["leading.model-workers"]["text"] == "2.6"
+    assert hit["organising.membership"]["kind"] == "na" and hit["organising.membership"]["column"] == "不适用"
+    assert hit["digital.platform"]["kind"] == "unanswered" and hit["digital.platform"]["column"] == "未答"
+    # Without the answers, N/A is read from the criterion's counts.
+    guessed = datasets(charts.heatmap(model, result, "en"))["cells"]
+    kinds = {c["id"]: c["kind"] for c in guessed if c["kind"] != "empty"}
+    assert kinds["organising.membership"] == "na" and kinds["digital.platform"] == "unanswered"
+
+
+def test_tags_bar_holds_tag_indices(brand, brand_answers):
+    model = brand.model
+    result = score(model, brand_answers)
+    rows = datasets(charts.tags_bar(model, result, "zh"))["tags"]
+    assert [r["name"] for r in rows] == ["工作体系", "品牌体系", "传播体系"]
+    for r in rows:
+        assert r["index"] == pytest.approx(result.tags[r["id"]].index)
+
+
+def test_distribution_counts_and_disagreement(tiny):
+    model = tiny.model
+    people = [{"leading.party": v, "digital.platform": 2} for v in (1, 1, 4, 4)] + [{"leading.party": NA}]
+    aggs = aggregate(model, people)
+    chart = charts.distribution(model, aggs, ["leading.party", "digital.platform"], "zh")
+    data = datasets(chart)
+    counts = {(r["id"], r["level"]): r["count"] for r in data["counts"]}
+    assert counts[("leading.party", 1)] == 2 and counts[("leading.party", 4)] == 2
+    assert counts[("leading.party", None)] == 1  # N/A
+    assert counts[("digital.platform", 2)] == 4
+    summary = {r["id"]: r for r in data["summaries"]}
+    assert summary["leading.party"]["disagreement"] and "有分歧" in summary["leading.party"]["summary"]
+    assert not summary["digital.platform"]["disagreement"]
+    assert "#B3202A" in str(chart.to_dict()["layer"][0]["encoding"]["y"]["axis"]["labelColor"])
+
+
+def test_labels_follow_the_language(tiny, tiny_answers):
+    result = score(tiny.model, tiny_answers)
+    en = charts.radar(tiny.model, result, "en").to_dict()
+    text = str(en)
+    assert "Leading power" in text and "Current" in text and "Target" in text
+    assert "引领力" not in text and "当前水平" not in text
+
+
+def test_stars_and_level_names(tiny, model_factory):
+    assert charts.stars(tiny.model, 3) == "★★★☆"
+    assert charts.stars(tiny.model, None) == "☆☆☆☆"
+    ten = model_factory(list(range(0, 10)), {"a": [("a.1", 1)]}).model
+    assert charts.stars(ten, 0) == "★" + "☆" * 9
+    assert charts.level_name(tiny.model, 2, "en") == "Defined"
+
+
+def test_to_png_and_svg_render_chinese(tiny, tiny_answers, tmp_path):
+    result = score(tiny.model, tiny_answers)
+    png = charts.to_png(charts.gap_bars(tiny.model, result, "zh"))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
+    (tmp_path / "gap.png").write_bytes(png)
+    svg = charts.to_svg(charts.radar(tiny.model, result, "zh"))
+    assert svg.startswith("<svg") and "引领力" in svg and f'font-family="{charts.FONT}"' in svg
