@@ -26,11 +26,17 @@ from maturity.loader import load_model  # noqa: E402
 from maturity.store import Store  # noqa: E402
 
 
-async def measure(port: int, query: str, page: str, runs: int) -> list[float]:
+async def measure(port: int, query: str, page: str, runs: int, before=None) -> list[float]:  # noqa: ANN001
+    """Round trips of ``runs`` reruns after 3 warm-ups; ``before(i)`` runs ahead of each timed rerun."""
     async with Session(port) as s:
         for _ in range(3):  # warm-up: imports, caches, first chart
             await s.rerun(query, page)
-        return [await s.rerun(query, page) for _ in range(runs)]
+        times = []
+        for i in range(runs):
+            if before:
+                before(i)
+            times.append(await s.rerun(query, page))
+        return times
 
 
 def main() -> None:
@@ -53,10 +59,17 @@ def main() -> None:
     with serve(ROOT / "app.py", env={"DATABASE_URL": url}) as port:
         results["questionnaire rerun"] = asyncio.run(measure(port, query, "questionnaire", args.runs))
         results["results page"] = asyncio.run(measure(port, query, "results", args.runs))
+        ids = [ind.id for ind in loaded.model.indicators[:4]]
+
+        def change(i: int) -> None:  # answers never seen before: the charts must be built again
+            store.save_answers(rec.token, {ind: 1 + (i // 5**k) % 5 for k, ind in enumerate(ids)})
+
+        results["results, answer changed"] = asyncio.run(measure(port, query, "results", args.runs, change))
 
     blank = statistics.median(results["blank page"])
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
     print(f"runs per page: {args.runs} (after 3 warm-up runs), one client, SQLite")
+    print("'results page' reruns an unchanged assessment (charts cached); 'answer changed' saves a new answer first")
     for name, times in results.items():
         med = statistics.median(times) * 1000
         p95 = sorted(times)[int(0.95 * (len(times) - 1))] * 1000

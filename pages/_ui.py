@@ -163,3 +163,31 @@ def stars(level: int | None, top: int) -> str:
 def org_label(org: dict[str, Any]) -> str:
     """The union's name for titles, or a placeholder."""
     return str(org.get("name") or tr("assess.unnamed"))
+
+
+def _json_key(mapping: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(mapping, sort_keys=True, ensure_ascii=False)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _chart_spec(sha256: str, answers_json: str, targets_json: str, lang_code: str, name: str) -> dict[str, Any]:
+    import json
+
+    from maturity import charts
+    from maturity.scoring import score
+
+    m = _snapshot(sha256).model
+    answers = json.loads(answers_json)
+    result = score(m, answers, json.loads(targets_json))
+    extra = {"answers": answers} if name == "heatmap" else {}
+    chart = getattr(charts, name)(m, result, lang_code, **extra)
+    # The builders make valid specs (tests check them); skip altair's slow schema validation.
+    return chart.to_dict(validate=False)
+
+
+def chart_spec(sha256: str, answers: dict[str, Any], targets: dict[str, Any], lang_code: str, name: str,
+               ) -> dict[str, Any]:
+    """The Vega-Lite spec of one results chart, built once per distinct set of answers."""
+    return _chart_spec(sha256, _json_key(answers), _json_key(targets), lang_code, name)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from maturity import charts
 from maturity.explain import explain_criterion, explain_mean_of_criteria, explain_tag, fmt_index, fmt_level
 from maturity.i18n import t
 from maturity.scoring import score
-from pages._ui import PAGES, current_record, escape_md, lang, org_label, pinned_model, stars, store, tr
+from pages._ui import PAGES, chart_spec, current_record, escape_md, lang, org_label, pinned_model, stars, store, tr
 
 L = lang()
 record = current_record()
@@ -41,20 +40,14 @@ low = [m.t(m.criterion_by_id[c.id].name, L) for c in result.criteria.values() if
 if low:
     st.warning(tr("r.low_conf", names="、".join(low) if L == "zh" else ", ".join(low)))
 
-tabs = st.tabs([tr("r.tab_radar"), tr("r.tab_groups"), tr("r.tab_gaps"), tr("r.tab_tags"), tr("r.tab_heat")])
-with tabs[0]:
-    st.altair_chart(charts.radar(m, result, L), width="stretch")
-with tabs[1]:
-    st.altair_chart(charts.groups_bar(m, result, L), width="stretch")
-with tabs[2]:
-    st.altair_chart(charts.gap_bars(m, result, L), width="stretch")
-with tabs[3]:
-    if m.tags:
-        st.altair_chart(charts.tags_bar(m, result, L), width="stretch")
-    else:
-        st.caption(tr("r.no_tags"))
-with tabs[4]:
-    st.altair_chart(charts.heatmap(m, result, L), width="stretch")
+views = {"radar": "r.tab_radar", "groups_bar": "r.tab_groups", "gap_bars": "r.tab_gaps", "tags_bar": "r.tab_tags",
+         "heatmap": "r.tab_heat"}
+if not m.tags:
+    views.pop("tags_bar")
+# One chart at a time: each is built only when asked for (and then cached for these answers).
+view = st.segmented_control(tr("r.charts"), list(views), default="radar", key="chart_view",
+                            format_func=lambda k: t(views[k], L), label_visibility="collapsed") or "radar"
+st.vega_lite_chart(chart_spec(loaded.sha256, record.answers, record.targets, L, view), width="stretch")
 
 st.subheader(tr("r.criteria"))
 rows = []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import random
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -145,3 +147,29 @@ def test_english_results(root, db):
     at.switch_page("pages/results.py").run()
     assert not at.exception
     assert at.title[0].value == "Results"
+
+
+def test_every_chart_view_renders_with_core_numbers(root, db):
+    at = app(root)
+    token = start(at, "brand-union-quick", "工会乙")
+    at.switch_page("pages/questionnaire.py").run()
+    answer_step(at, {"leading.pulse": 3})
+    answer_step(at, {"organising.pulse": 2})
+    at.switch_page("pages/results.py").run()
+    record = db.get_assessment(token)
+    model = load_model(root / "frameworks/brand-union-quick.yaml").model
+    result = score(model, record.answers)
+    charts = {"radar": "引领力", "groups_bar": "三力", "gap_bars": "引领力", "tags_bar": "工作体系", "heatmap": "引领力"}
+    for view, word in charts.items():
+        at.get("button_group")[0].set_value(view).run()
+        assert not at.exception, at.exception
+        proto = at.get("vega_lite_chart")[0].proto
+        # Streamlit moves the chart's data out of the spec into Arrow datasets
+        values = [row for ds in proto.datasets
+                  for row in pa.ipc.open_stream(ds.data.data).read_all().to_pylist()]
+        text = proto.spec + json.dumps(values, ensure_ascii=False)
+        assert word in text, view
+        if view == "radar":
+            levels = {round(result.criteria[c].score.level, 6) for c in ("leading", "organising")}
+            shown = {round(v, 6) for row in values for k, v in row.items() if isinstance(v, float)}
+            assert levels <= shown, (levels, sorted(shown)[:20])
