@@ -37,7 +37,8 @@ def pg_database() -> Iterator[str]:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # any connection problem means "no server here"
         admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}")
+        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL} ({type(exc).__name__}); start it or set "
+                    "MATURITY_TEST_PG, or deselect these tests with -m 'not postgres'")
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     yield url
     with admin.connect() as conn:
@@ -120,9 +121,10 @@ def test_schema_creation_is_idempotent_and_versioned(store):
     assert count(store, "schema_version") == 1
 
 
-def test_schema_creation_from_several_processes_at_once(db_url):
-    if db_url == "sqlite://":
-        pytest.skip("an in-memory database belongs to one Store")
+@pytest.mark.parametrize("kind", ["sqlite-file", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_schema_creation_from_several_processes_at_once(kind, tmp_path, request):
+    # Not for in-memory SQLite: such a database belongs to one Store.
+    db_url = f"sqlite:///{tmp_path / 'shared.db'}" if kind == "sqlite-file" else request.getfixturevalue("pg_database")
     stores = [Store(db_url) for _ in range(6)]
     barrier = threading.Barrier(len(stores))
     errors: list[BaseException] = []
