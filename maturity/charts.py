@@ -132,7 +132,9 @@ def radar(
         if cr.low_confidence:
             value += t("chart.low_confidence_short", lang)
         spokes.append({"x": 0.0, "y": 0.0, "x2": cx, "y2": cy})
-        tips.append({"text": [model.t(crit.name, lang), value], "x": 1.13 * cx, "y": 1.13 * cy,
+        # One string with a line break, not a list: Streamlit ships chart data as Arrow, where a
+        # list would be drawn as "[name,value]"; vl-convert and the browser both honour lineBreak.
+        tips.append({"text": f"{model.t(crit.name, lang)}\n{value}", "x": 1.13 * cx, "y": 1.13 * cy,
                      "align": align, "baseline": baseline})
 
     dom = alt.Scale(domain=[-1.4, 1.4], nice=False, zero=False)
@@ -160,7 +162,7 @@ def radar(
     tip_layers = [
         alt.Chart(ds(f"tips_{align}_{baseline}",
                      [tip for tip in tips if tip["align"] == align and tip["baseline"] == baseline]))
-        .mark_text(align=align, baseline=baseline, fontSize=11, color=INK, lineHeight=14)
+        .mark_text(align=align, baseline=baseline, fontSize=11, color=INK, lineHeight=14, lineBreak="\n")
         .encode(x=x, y=y, text=alt.Text("text:N"))
         for align in ("left", "right", "center")
         for baseline in ("top", "middle", "bottom")

@@ -70,8 +70,8 @@ def test_radar_holds_current_target_and_comparison(brand, brand_answers):
     assert {p["series"] for p in points} == {"当前水平", "目标水平", "2025 年自评"}
     tips = [t for name, rows in datasets(charts.radar(model, result, "zh")).items() if name.startswith("tips")
             for t in rows]
-    assert {t["text"][0] for t in tips} == {model.t(c.name, "zh") for c in model.criteria}
-    assert {"引领力", "组织力", "服务力", "数智化"} <= {t["text"][0] for t in tips}
+    assert {t["text"].split("\n")[0] for t in tips} == {model.t(c.name, "zh") for c in model.criteria}
+    assert {"引领力", "组织力", "服务力", "数智化"} <= {t["text"].split("\n")[0] for t in tips}
 
 
 def test_radar_rings_follow_the_scale(model_factory):
