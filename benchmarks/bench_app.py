@@ -26,7 +26,7 @@ from maturity.loader import load_model  # noqa: E402
 from maturity.store import Store  # noqa: E402
 
 
-async def measure(port: int, query: str, page: str, runs: int, before=None) -> list[float]:  # noqa: ANN001
+async def measure(port: int, query: str, page: str, runs: int, before=None) -> list[float]:
     """Round trips of ``runs`` reruns after 3 warm-ups; ``before(i)`` runs ahead of each timed rerun."""
     async with Session(port) as s:
         for _ in range(3):  # warm-up: imports, caches, first chart

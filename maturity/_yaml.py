@@ -107,7 +107,7 @@ def read(text: str) -> tuple[Any, Positions, list[YamlProblem]]:
     return data, positions, problems
 
 
-def _build(node: yaml.Node, path: Path, pos: Positions, problems: list[YamlProblem]) -> Any:  # noqa: ANN401
+def _build(node: yaml.Node, path: Path, pos: Positions, problems: list[YamlProblem]) -> Any:
     pos.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -129,7 +129,7 @@ def _build(node: yaml.Node, path: Path, pos: Positions, problems: list[YamlProbl
     return _scalar(node)
 
 
-def _scalar(node: yaml.Node) -> Any:  # noqa: ANN401
+def _scalar(node: yaml.Node) -> Any:
     # A fresh constructor per scalar: cheap, and no state shared between threads.
     value = yaml.constructor.SafeConstructor().construct_object(node, deep=True)
     # Dates and binary become text: the model format has no use for them.

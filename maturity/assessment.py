@@ -91,7 +91,7 @@ def parse_bytes(raw: bytes, model: MaturityModel | None = None) -> Assessment:
     return parse(data, model)
 
 
-def parse(data: Any, model: MaturityModel | None = None) -> Assessment:  # noqa: ANN401
+def parse(data: Any, model: MaturityModel | None = None) -> Assessment:
     """Validate a decoded mapping; with ``model``, also check ids and levels against it."""
     errors: list[AssessmentError] = []
     if not isinstance(data, dict):
@@ -194,11 +194,11 @@ def _targets(raw: dict[str, Any], model: MaturityModel | None, errors: list[Asse
     return out
 
 
-def _is_number(value: Any) -> bool:  # noqa: ANN401
+def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _is_int(value: Any) -> bool:  # noqa: ANN401
+def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 

@@ -121,7 +121,7 @@ def result_to_json(loaded: LoadedModel, result: Result, lang: str) -> dict[str, 
     def num(x: float | None, digits: int = 6) -> float | None:
         return None if x is None else round(x, digits)
 
-    def score_json(s: Any) -> dict[str, Any]:  # noqa: ANN401
+    def score_json(s: Any) -> dict[str, Any]:
         return {"score": num(s.value), "index": num(s.index, 1), "level": num(s.level, 1)}
 
     return {

@@ -134,7 +134,7 @@ def load_folder(folder: str | Path) -> Catalog:
     return catalog
 
 
-def format_path(data: Any, path: tuple[Any, ...]) -> str:  # noqa: ANN401
+def format_path(data: Any, path: tuple[Any, ...]) -> str:
     """``groups[0].criteria[2].answers.3`` style path, list indices in brackets."""
     out = ""
     node = data
@@ -148,7 +148,7 @@ def format_path(data: Any, path: tuple[Any, ...]) -> str:  # noqa: ANN401
     return out
 
 
-def _from_problem(file: str, p: _yaml.YamlProblem, data: Any) -> ModelError:  # noqa: ANN401
+def _from_problem(file: str, p: _yaml.YamlProblem, data: Any) -> ModelError:
     return ModelError(file, p.line, p.col, format_path(data, p.path), p.code, p.params)
 
 
@@ -178,7 +178,7 @@ def _kind_at(path: tuple[Any, ...]) -> type[BaseModel] | None:
 class _Checker:
     """Runs the schema (pydantic) and the cross-checks, collecting every error."""
 
-    def __init__(self, file: str, data: Any, pos: _yaml.Positions) -> None:  # noqa: ANN401
+    def __init__(self, file: str, data: Any, pos: _yaml.Positions) -> None:
         self.file, self.data, self.pos = file, data, pos
         self.errors: list[ModelError] = []
         self.warnings: list[ModelError] = []
@@ -214,7 +214,7 @@ class _Checker:
                 self._pydantic_error(err)
         return model
 
-    def _pydantic_error(self, err: Any) -> None:  # noqa: ANN401
+    def _pydantic_error(self, err: Any) -> None:
         loc = tuple(s for s in err["loc"] if s != "[key]")
         kind = err["type"]
         if kind == "extra_forbidden":
@@ -232,7 +232,7 @@ class _Checker:
         known = t(f"model_error.pyd.{kind}", "en") != f"model_error.pyd.{kind}"
         self.error(loc, f"pyd.{kind}" if known else "invalid", **params)
 
-    def _scale_levels(self, scale: Any) -> list[int]:  # noqa: ANN401
+    def _scale_levels(self, scale: Any) -> list[int]:
         if not isinstance(scale, list):
             return []
         levels = [s.get("level") for s in scale if isinstance(s, dict)]
@@ -245,7 +245,7 @@ class _Checker:
                 return []
         return ints
 
-    def _texts(self, node: Any, path: tuple[Any, ...]) -> None:  # noqa: ANN401
+    def _texts(self, node: Any, path: tuple[Any, ...]) -> None:
         if isinstance(node, list):
             for i, item in enumerate(node):
                 self._texts(item, (*path, i))
@@ -306,11 +306,11 @@ class _Checker:
             else:
                 seen[ident] = format_path(self.data, path)
 
-    def _target(self, value: Any, path: tuple[Any, ...]) -> None:  # noqa: ANN401
+    def _target(self, value: Any, path: tuple[Any, ...]) -> None:
         if self.levels and isinstance(value, int) and not isinstance(value, bool) and value not in self.levels:
             self.error(path, "level_off_scale", level=value, lmin=self.levels[0], lmax=self.levels[-1])
 
-    def _tag_refs(self, tags: Any, path: tuple[Any, ...], declared: set[Any]) -> None:  # noqa: ANN401
+    def _tag_refs(self, tags: Any, path: tuple[Any, ...], declared: set[Any]) -> None:
         if not isinstance(tags, list):
             return
         for i, tag in enumerate(tags):
@@ -319,7 +319,7 @@ class _Checker:
                 close = difflib.get_close_matches(tag, names, n=1)
                 self.error((*path, i), "undeclared_tag", tag=tag, hint=close[0] if close else "")
 
-    def _answers(self, answers: Any, path: tuple[Any, ...]) -> None:  # noqa: ANN401
+    def _answers(self, answers: Any, path: tuple[Any, ...]) -> None:
         if not isinstance(answers, dict) or not self.levels:
             return
         keys = {k for k in answers if isinstance(k, int) and not isinstance(k, bool)}
@@ -331,7 +331,7 @@ class _Checker:
             if level not in keys:
                 self.error(path, "missing_answer", level=level)
 
-    def _actions(self, actions: Any, path: tuple[Any, ...], declared: set[Any]) -> None:  # noqa: ANN401
+    def _actions(self, actions: Any, path: tuple[Any, ...], declared: set[Any]) -> None:
         if not isinstance(actions, dict):
             return
         for key, items in actions.items():
@@ -342,7 +342,7 @@ class _Checker:
                 self._tag_refs(action.get("tags"), (*path, key, i, "tags"), declared)
 
 
-def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:  # noqa: ANN401
+def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
     """The mapping items of a list, with their indices; anything else yields nothing."""
     if not isinstance(value, list):
         return []

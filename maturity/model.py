@@ -25,7 +25,7 @@ HORIZONS = ("quick", "mid", "long")
 EFFORTS = ("low", "medium", "high")
 
 
-def _coerce_text(value: Any, info: ValidationInfo) -> Any:  # noqa: ANN401
+def _coerce_text(value: Any, info: ValidationInfo) -> Any:
     """A plain string means the default language."""
     if isinstance(value, str):
         default = (info.context or {}).get("default_language", "zh")

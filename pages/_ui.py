@@ -79,7 +79,7 @@ def escape_md(text: str) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(url: str | None) -> Any:  # noqa: ANN401
+def _store(url: str | None) -> Any:
     from maturity.store import Store
 
     s = Store(url)
@@ -87,11 +87,11 @@ def _store(url: str | None) -> Any:  # noqa: ANN401
     return s
 
 
-def store() -> Any:  # noqa: ANN401
+def store() -> Any:
     """The shared Store (schema created once per process); a clear message and stop if unreachable."""
     try:
         return _store(os.environ.get("DATABASE_URL") or None)
-    except Exception as exc:  # noqa: BLE001 - any driver error becomes one readable message
+    except Exception as exc:
         st.error(tr("store.unavailable", detail=type(exc).__name__))
         st.stop()
 
@@ -101,7 +101,7 @@ def _snapshot(sha256: str) -> LoadedModel | None:
     return store().get_model_snapshot(sha256)
 
 
-def pinned_model(record: Any) -> LoadedModel:  # noqa: ANN401
+def pinned_model(record: Any) -> LoadedModel:
     """The exact model text an assessment was answered against."""
     loaded = _snapshot(record.model_sha256)
     if loaded is None:
@@ -126,7 +126,7 @@ def open_token(token: str) -> None:
     st.query_params["a"] = token
 
 
-def current_record(required: bool = True) -> Any:  # noqa: ANN401
+def current_record(required: bool = True) -> Any:
     """The open assessment's record, or a message pointing to the start page (and stop)."""
     token = current_token()
     record = store().get_assessment(token) if token else None

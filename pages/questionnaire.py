@@ -26,7 +26,7 @@ with st.expander(tr("q.link_title")):
     st.code(link, language=None)
 
 
-def _mark(crit) -> str:  # noqa: ANN001
+def _mark(crit) -> str:
     n = sum(1 for i in crit.indicators if i.id in answers)
     sign = "✓" if n == len(crit.indicators) else ("◐" if n else "○")
     return f"{sign} {m.t(crit.name, L)} {n}/{len(crit.indicators)}"
@@ -53,7 +53,7 @@ def _save(crit_id: str, advance: bool) -> None:
         store().save_answers(record.token, new_answers, new_notes)
         nxt = min(step + 1, len(criteria) - 1) if advance else step
         store().update_assessment(record.token, current_step=nxt)
-    except Exception as exc:  # noqa: BLE001 - shown as one translated message, the page keeps running
+    except Exception as exc:
         st.session_state["flash"] = ("error", tr("q.save_failed", detail=type(exc).__name__))
         return
     st.session_state["flash"] = ("success", tr("q.saved", name=m.t(c.name, L), n=len(new_answers)))
@@ -78,7 +78,7 @@ with st.form(f"form-{crit.id}"):
             st.caption(tr("q.evidence") + escape_md(m.t(ind.help, L)))
         options: list = [s.level for s in m.scale] + ([NA] if ind.allow_na else [])
 
-        def label(v, ind=ind) -> str:  # noqa: ANN001
+        def label(v, ind=ind) -> str:
             # i18n.t with the captured language: format_func may be called outside this run
             if v == NA:
                 return t("q.na", L)

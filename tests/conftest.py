@@ -53,6 +53,29 @@ def make_model(levels: list[int], criteria: dict[str, list[tuple[str, float]]], 
 
 
 @pytest.fixture(scope="session")
-def model_factory():  # noqa: ANN201
+def model_factory():
     """Build a small model from levels and criteria (see ``make_model``)."""
     return make_model
+
+
+@pytest.fixture
+def store(root, tmp_path, monkeypatch):
+    """A fresh SQLite database and a model folder holding only the tiny model, both set for the app.
+
+    Local mode (no MATURITY_MODE / MATURITY_ADMIN_KEY). test_store.py defines its own ``store``.
+    """
+    import shutil
+
+    from maturity.store import Store
+
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    shutil.copy(TEST_FRAMEWORKS / "tiny.yaml", folder / "tiny.yaml")
+    url = f"sqlite:///{tmp_path}/t.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("MATURITY_FRAMEWORKS", str(folder))
+    monkeypatch.delenv("MATURITY_MODE", raising=False)
+    monkeypatch.delenv("MATURITY_ADMIN_KEY", raising=False)
+    s = Store(url)
+    s.create_schema()
+    return s

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from maturity.scoring import NA, score
 from maturity.store import Store
+from tests import helpers
+from tests.helpers import HOSTILE
 
-HOSTILE = "**粗体** <script>alert(1)</script> 堃𠀋😀"
 ADMIN_KEY = "k3y-Only-For-Tests-7fa9c2"
 OLD = {"leading.party": 1, "leading.model-workers": 2, "organising.membership": 2, "digital.platform": 3}
 NEW = {"leading.party": 3, "leading.model-workers": 2, "organising.membership": NA, "digital.platform": 4}
-
-
-@pytest.fixture
-def store(root, tmp_path, monkeypatch) -> Store:
-    """A fresh SQLite database and a model folder holding only the tiny model, both set for the app."""
-    folder = tmp_path / "frameworks"
-    folder.mkdir()
-    shutil.copy(root / "tests/frameworks/tiny.yaml", folder / "tiny.yaml")
-    url = f"sqlite:///{tmp_path}/t.db"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("MATURITY_FRAMEWORKS", str(folder))
-    monkeypatch.delenv("MATURITY_MODE", raising=False)
-    monkeypatch.delenv("MATURITY_ADMIN_KEY", raising=False)
-    s = Store(url)
-    s.create_schema()
-    return s
 
 
 def add(store: Store, loaded, name: str, date: str, answers: dict):
@@ -39,10 +22,7 @@ def add(store: Store, loaded, name: str, date: str, answers: dict):
 
 
 def open_page(root, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
-    at.query_params["lang"] = lang
-    at.run()
-    return at.switch_page("pages/history.py").run()
+    return helpers.open_page(root, "history", lang)
 
 
 def everything_shown(at: AppTest) -> str:

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from maturity.loader import ModelLoadError, load_model_bytes
 from pages._ui import escape_md
+from tests import helpers
 
 YAML_MIME = "application/x-yaml"
 
@@ -27,10 +28,7 @@ def folder(root, tmp_path, monkeypatch):
 
 
 def open_page(root, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
-    at.query_params["lang"] = lang
-    at.run()
-    return at.switch_page("pages/models.py").run()
+    return helpers.open_page(root, "models", lang)
 
 
 def upload(at: AppTest, name: str, raw: bytes) -> AppTest:

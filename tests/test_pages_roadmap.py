@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -12,32 +10,14 @@ from maturity.advice import roadmap
 from maturity.scoring import NA, score
 from maturity.store import Store
 from pages._ui import escape_md
+from tests import helpers
+from tests.helpers import HOSTILE
 
-HOSTILE = "**粗体** <script>alert(1)</script> 堃𠀋😀"
 ANSWERS = {"leading.party": 1, "leading.model-workers": 2, "organising.membership": NA, "digital.platform": 1}
 
 
-@pytest.fixture
-def store(root, tmp_path, monkeypatch) -> Store:
-    """A fresh SQLite database and a model folder holding only the tiny model, both set for the app."""
-    folder = tmp_path / "frameworks"
-    folder.mkdir()
-    shutil.copy(root / "tests/frameworks/tiny.yaml", folder / "tiny.yaml")
-    url = f"sqlite:///{tmp_path}/t.db"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("MATURITY_FRAMEWORKS", str(folder))
-    s = Store(url)
-    s.create_schema()
-    return s
-
-
 def open_page(root, token: str | None, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
-    if token:
-        at.query_params["a"] = token
-    at.query_params["lang"] = lang
-    at.run()
-    return at.switch_page("pages/roadmap.py").run()
+    return helpers.open_page(root, "roadmap", lang, token)
 
 
 def new_assessment(store: Store, tiny, answers=ANSWERS, targets=None, name="某某公司工会"):

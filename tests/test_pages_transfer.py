@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from sqlalchemy import func, select
@@ -13,24 +12,11 @@ from maturity import schema as S
 from maturity.assessment import Assessment
 from maturity.spreadsheet import assessment_to_excel
 from maturity.store import Store
+from tests import helpers
+from tests.helpers import HOSTILE
 
-HOSTILE = "**粗体** <script>alert(1)</script> 堃𠀋😀"
 JSON_MIME = "application/json"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def store(root, tmp_path, monkeypatch) -> Store:
-    """A fresh SQLite database and a model folder holding only the tiny model, both set for the app."""
-    folder = tmp_path / "frameworks"
-    folder.mkdir()
-    shutil.copy(root / "tests/frameworks/tiny.yaml", folder / "tiny.yaml")
-    url = f"sqlite:///{tmp_path}/t.db"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("MATURITY_FRAMEWORKS", str(folder))
-    s = Store(url)
-    s.create_schema()
-    return s
 
 
 @pytest.fixture
@@ -40,12 +26,7 @@ def good_file(root) -> dict:
 
 
 def open_page(root, token: str | None = None, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
-    if token:
-        at.query_params["a"] = token
-    at.query_params["lang"] = lang
-    at.run()
-    return at.switch_page("pages/transfer.py").run()
+    return helpers.open_page(root, "transfer", lang, token)
 
 
 def upload(at: AppTest, name: str, raw: bytes, mime: str = JSON_MIME) -> AppTest:

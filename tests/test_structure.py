@@ -48,3 +48,9 @@ def test_t_falls_back_and_formats():
     assert i18n.t("model_error.missing_answer", "zh-CN", level=3) == "缺少等级 3 的答案"
     assert i18n.t("model_error.missing_answer", "en_US", level=3) == "no answer for level 3"
     assert i18n.t("no.such.key", "en") == "no.such.key"
+
+
+def test_ruff_is_clean(root):
+    out = subprocess.run([sys.executable, "-m", "ruff", "check", "--output-format", "concise", "."], cwd=root,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr

@@ -64,7 +64,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser):  # noqa: ANN001, ANN201
+def page(browser):
     """A fresh browser context (a new user) with a Chinese locale and downloads allowed."""
     ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
     pg = ctx.new_page()
@@ -73,7 +73,7 @@ def page(browser):  # noqa: ANN001, ANN201
     ctx.close()
 
 
-def shot(page, name: str) -> Path:  # noqa: ANN001
+def shot(page, name: str) -> Path:
     """Save a full-page screenshot under tests/artifacts/ (look at them)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

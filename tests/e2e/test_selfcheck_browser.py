@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.e2e
 NAME = "张堃的测试工会 **粗体** <b>x</b>"
 
 
-def idle(page) -> None:  # noqa: ANN001
+def idle(page) -> None:
     """Wait until the app has finished its script run."""
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
@@ -22,7 +23,7 @@ def idle(page) -> None:  # noqa: ANN001
 CRITERIA = ["引领力", "组织力", "服务力", "服务化", "体系化", "品牌化", "创新化", "数智化"]
 
 
-def answer_current_step(page, step: int, level_name: str) -> None:  # noqa: ANN001
+def answer_current_step(page, step: int, level_name: str) -> None:
     page.get_by_role("heading", name=re.compile(f"{step + 1}\\. .*{CRITERIA[step]}")).wait_for()
     # the heading is drawn before the form: wait until the form itself is this step's
     form = page.locator('[data-testid="stForm"]').filter(has_text=f"{step + 1}.1 ")
@@ -71,7 +72,7 @@ def test_quick_check_reload_results_export(server, page):
     page.get_by_role("link", name="导入导出").first.click()
     with page.expect_download() as info:
         page.get_by_role("button", name=re.compile("JSON")).first.click()
-    data = json.loads(open(info.value.path(), encoding="utf-8").read())
+    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
     assert data["format"] == "maturity-assessment/1"
     assert data["organisation"]["name"] == NAME
     assert len(data["answers"]) == 8
