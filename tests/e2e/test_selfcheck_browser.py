@@ -77,3 +77,22 @@ def test_quick_check_reload_results_export(server, page):
     assert data["organisation"]["name"] == NAME
     assert len(data["answers"]) == 8
     shot(page, "05-export")
+
+
+def test_every_page_in_both_languages_for_the_record(server, page):
+    """Open every page by its address (zh, then ?lang=en) and keep a screenshot of each under tests/artifacts/."""
+    titles = {"zh": ["品牌工会建设成熟度自评", "开始自评", "自评问卷", "诊断结果"],
+              "en": ["Brand-Building Union Maturity Self-Check", "Start a self-check"]}
+    paths = ["", "start", "questionnaire", "results", "roadmap", "history", "transfer", "models"]
+    for lang in ("zh", "en"):
+        for n, path in enumerate(paths):
+            page.goto(f"{server}/{path}?lang={lang}")
+            page.locator('[data-testid="stSidebarNav"]').wait_for()
+            page.locator('[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]').first.wait_for()
+            idle(page)
+            page.wait_for_timeout(300)
+            assert not page.locator('[data-testid="stException"]').count(), path
+            assert not page.get_by_text("Page not found").count(), path
+            if n < len(titles[lang]) and path in ("", "start"):
+                assert page.locator("h1").first.inner_text().strip() == titles[lang][n]
+            shot(page, f"page-{lang}-{n}-{path or 'home'}")
