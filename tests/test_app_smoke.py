@@ -46,3 +46,13 @@ def test_page_renders(root, store, tiny, page, lang):
                and "小型示例" not in t and not any(w in t for w in ("引领力", "组织力", "数智化", "三力", "五化",
                                                                  "工作体系", "传播体系", "没有", "每季度"))]
         assert not own, own
+
+
+@pytest.mark.parametrize("url", ["postgresql://nobody@127.0.0.1:1/none", "sqlite:////proc/no-such-dir/x.db"])
+def test_unreachable_database_gets_a_clear_message(root, tmp_path, monkeypatch, url):
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("MATURITY_FRAMEWORKS", str(root / "frameworks"))
+    at = helpers.open_page(root, "questionnaire", token="A" * 24)
+    assert not at.exception, at.exception
+    assert at.error and "无法连接数据库" in at.error[0].value
+    assert "nobody" not in at.error[0].value  # the URL (it may hold a password) is not shown
