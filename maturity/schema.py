@@ -8,9 +8,12 @@ Map of the tables::
       answers           (assessment, indicator) -> level or N/A
       notes             (assessment, indicator) -> free text
       targets           (assessment, criterion) -> target level
+    workshops           one live session: join code, hashed host key, pace, state
+      participants      who joined, by bearer token (name only in named sessions)
+      workshop_answers  (participant, indicator) -> level or N/A
+      consensus         (workshop, indicator) -> the level the room agreed on
 
-Later parts (the live workshop) add their tables to the same ``metadata`` so that
-``Store.create_schema`` creates everything in one go.
+``Store.create_schema`` creates every table of this ``metadata`` in one go.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from sqlalchemy import (
     TypeDecorator,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the workshop tables
 
 # Stable constraint names, so that later migrations can refer to them on every dialect.
 metadata = MetaData(
@@ -138,3 +141,53 @@ targets = Table(
 
 # Children of an assessment, deleted or replaced together with it.
 ASSESSMENT_CHILDREN = (answers, notes, targets)
+
+workshops = Table(
+    "workshops",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(6), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("model_sha256", String(64), ForeignKey("model_snapshots.sha256"), nullable=False),
+    Column("criteria", Text, nullable=False),  # JSON list of criterion ids; empty = all
+    Column("named", Boolean(create_constraint=True, name="named_bool"), nullable=False),
+    Column("pace", String(8), nullable=False),  # free | guided
+    Column("current_criterion", String(128), nullable=True),  # guided: the one open now
+    Column("revealed", Boolean(create_constraint=True, name="revealed_bool"), nullable=False),
+    Column("host_key_hash", String(64), nullable=False),  # sha256 hex of the host key
+    Column("language", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),
+    CheckConstraint("pace IN ('free', 'guided')", name="pace_kind"),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("name", String(60), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+workshop_answers = Table(
+    "workshop_answers",
+    metadata,
+    Column("participant_id", Integer, ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
+    Column("indicator_id", String(128), primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("level", Float, nullable=True),
+    Column("is_na", Boolean(create_constraint=True, name="ws_is_na_bool"), nullable=False, default=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("(is_na AND level IS NULL) OR (NOT is_na AND level IS NOT NULL)", name="ws_level_or_na"),
+)
+
+consensus = Table(
+    "consensus",
+    metadata,
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    Column("indicator_id", String(128), primary_key=True),
+    Column("level", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -206,6 +206,11 @@ class Store:
     def _insert(self, table: Any) -> Any:
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
 
+    # Other parts of the core (the workshop service) keep their tables in the same database.
+    reading = _read
+    writing = _write
+    upsert = _insert
+
     # -- schema ----------------------------------------------------------------------
 
     def create_schema(self) -> None:

@@ -13,7 +13,7 @@ PAGES = ["home", "start", "questionnaire", "results", "roadmap", "history", "tra
 KEYS = set(i18n.catalogue("zh"))
 
 
-def shown_text(at) -> list[str]:  # noqa: ANN001
+def shown_text(at) -> list[str]:
     out = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "error",
                  "success", "metric", "button", "radio", "selectbox", "text_input", "expander", "tabs"):

@@ -1,0 +1,415 @@
+"""Live workshop service (DESIGN §6): join codes, participants, answers, host actions, aggregation.
+
+All state is in the database (the store's), so several app processes can serve one
+workshop. Every host action is checked against the host key here, in the core,
+not only hidden in the UI. The host key itself is never stored: only its sha256.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from . import schema as S
+from .aggregate import IndicatorAggregate, aggregate
+from .i18n import t
+from .loader import LoadedModel
+from .model import MaturityModel
+from .scoring import NA, Answer
+from .store import Store
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
+CODE_LENGTH = 6
+ANONYMITY_MIN = 3  # fewer answers than this: no breakdown in an anonymous session
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class WorkshopError(Exception):
+    """A refused workshop action, with a translatable message."""
+
+    def __init__(self, reason: str, /, **params: Any) -> None:
+        super().__init__(reason)
+        self.code = reason
+        self.params = params
+
+    def message(self, lang: str = "en") -> str:
+        """The reason in ``lang``."""
+        return t(f"workshop_error.{self.code}", lang, **self.params)
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """One live session."""
+
+    id: int
+    code: str
+    title: str
+    model_sha256: str
+    criteria: tuple[str, ...]
+    named: bool
+    pace: Literal["free", "guided"]
+    current_criterion: str | None
+    revealed: bool
+    language: str
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        """True until the host closes the session."""
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One person in a workshop, reached by a bearer token (``?p=`` in the link)."""
+
+    id: int
+    workshop_id: int
+    token: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far each participant is, for the host screen."""
+
+    participants: list[tuple[str, int]] = field(default_factory=list)  # (display name, answered)
+    total: int = 0
+
+
+def normalise_code(code: str) -> str:
+    """A typed code as stored: upper case, without spaces or dashes."""
+    return re.sub(r"[\s-]", "", code or "").upper()
+
+
+def new_code() -> str:
+    """A random join code from the unambiguous alphabet."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def session_criteria(model: MaturityModel, ws: Workshop) -> list[str]:
+    """The criteria of the session, in model order (all when no subset was chosen)."""
+    chosen = set(ws.criteria)
+    return [c.id for c in model.criteria if not chosen or c.id in chosen]
+
+
+class WorkshopService:
+    """Workshops in a :class:`Store`'s database."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- host ------------------------------------------------------------------------------
+
+    def create(
+        self,
+        loaded: LoadedModel,
+        title: str,
+        *,
+        criteria: list[str] | None = None,
+        named: bool = False,
+        pace: Literal["free", "guided"] = "free",
+        language: str = "zh",
+    ) -> tuple[Workshop, str]:
+        """A new session and its host key (shown once to the host; only its hash is kept)."""
+        title = (title or "").strip()
+        if not title:
+            raise WorkshopError("need_title")
+        unknown = [c for c in criteria or [] if c not in loaded.model.criterion_by_id]
+        if unknown:
+            raise WorkshopError("unknown_criterion", id=unknown[0])
+        if pace not in ("free", "guided"):
+            raise WorkshopError("bad_pace", pace=pace)
+        sha = self.store.save_model_snapshot(loaded)
+        key = secrets.token_urlsafe(24)  # 192 bits
+        first = None
+        if pace == "guided":
+            ids = [c.id for c in loaded.model.criteria if not criteria or c.id in criteria]
+            first = ids[0]
+        for _ in range(20):  # a clash among 887 million codes is rare; try again if it happens
+            code = new_code()
+            try:
+                with self.store.writing() as conn:
+                    conn.execute(S.workshops.insert().values(
+                        code=code, title=title[:200], model_sha256=sha, criteria=json.dumps(criteria or []),
+                        named=named, pace=pace, current_criterion=first, revealed=False,
+                        host_key_hash=_hash(key), language=language, created_at=_now(), closed_at=None,
+                    ))
+            except IntegrityError:
+                continue
+            ws = self.get(code)
+            assert ws is not None
+            return ws, key
+        raise WorkshopError("no_code")
+
+    def check_host(self, code: str, key: str | None) -> Workshop:
+        """The workshop if ``key`` is its host key; otherwise a refusal (same for unknown codes)."""
+        code = normalise_code(code)
+        with self.store.reading() as conn:
+            row = conn.execute(select(S.workshops.c.host_key_hash).where(S.workshops.c.code == code)).first()
+        expected = row.host_key_hash if row else _hash(secrets.token_hex(16))
+        if not key or not hmac.compare_digest(expected, _hash(key)) or row is None:
+            raise WorkshopError("bad_key")
+        ws = self.get(code)
+        assert ws is not None
+        return ws
+
+    def open_criterion(self, code: str, key: str, criterion_id: str | None) -> None:
+        """Guided pace: open one criterion for everybody (None: none open)."""
+        ws = self.check_host(code, key)
+        model = self._model(ws)
+        if criterion_id is not None and criterion_id not in session_criteria(model, ws):
+            raise WorkshopError("unknown_criterion", id=criterion_id)
+        self._set(ws, current_criterion=criterion_id)
+
+    def reveal(self, code: str, key: str, revealed: bool = True) -> None:
+        """Show (or hide) the group's aggregate to participants."""
+        self._set(self.check_host(code, key), revealed=revealed)
+
+    def set_consensus(self, code: str, key: str, indicator_id: str, level: int | None) -> None:
+        """Record the level the room agreed on for one indicator (None clears it)."""
+        ws = self.check_host(code, key)
+        model = self._model(ws)
+        if indicator_id not in self._indicator_ids(model, ws):
+            raise WorkshopError("unknown_indicator", id=indicator_id)
+        if level is not None and level not in model.levels:
+            raise WorkshopError("off_scale", level=level, lmin=model.lmin, lmax=model.lmax)
+        with self.store.writing() as conn:
+            if level is None:
+                conn.execute(S.consensus.delete().where(
+                    (S.consensus.c.workshop_id == ws.id) & (S.consensus.c.indicator_id == indicator_id)))
+                return
+            stmt = self.store.upsert(S.consensus).values(
+                workshop_id=ws.id, indicator_id=indicator_id, level=int(level), updated_at=_now())
+            conn.execute(stmt.on_conflict_do_update(
+                index_elements=["workshop_id", "indicator_id"],
+                set_={"level": stmt.excluded.level, "updated_at": stmt.excluded.updated_at}))
+
+    def close(self, code: str, key: str) -> None:
+        """Close the session: later answers are refused."""
+        ws = self.check_host(code, key)
+        if ws.is_open:
+            self._set(ws, closed_at=_now())
+
+    def progress(self, code: str, key: str, lang: str = "zh") -> Progress:
+        """Answered count per participant (names only in a named session)."""
+        ws = self.check_host(code, key)
+        total = len(self._indicator_ids(self._model(ws), ws))
+        q = (
+            select(S.participants.c.id, S.participants.c.name, func.count(S.workshop_answers.c.indicator_id))
+            .select_from(S.participants.outerjoin(
+                S.workshop_answers, S.workshop_answers.c.participant_id == S.participants.c.id))
+            .where(S.participants.c.workshop_id == ws.id)
+            .group_by(S.participants.c.id, S.participants.c.name)
+            .order_by(S.participants.c.id)
+        )
+        with self.store.reading() as conn:
+            rows = conn.execute(q).all()
+        people = [
+            ((r.name if ws.named and r.name else t("workshop.participant_n", lang, n=n)), int(r[2]))
+            for n, r in enumerate(rows, start=1)
+        ]
+        return Progress(people, total)
+
+    def export_rows(self, code: str, key: str) -> list[dict[str, Any]]:
+        """Raw answers, one row per participant and indicator; no names in an anonymous session."""
+        ws = self.check_host(code, key)
+        q = (
+            select(S.participants.c.id, S.participants.c.name, S.workshop_answers.c.indicator_id,
+                   S.workshop_answers.c.level, S.workshop_answers.c.is_na)
+            .join(S.workshop_answers, S.workshop_answers.c.participant_id == S.participants.c.id)
+            .where(S.participants.c.workshop_id == ws.id)
+            .order_by(S.participants.c.id, S.workshop_answers.c.indicator_id)
+        )
+        with self.store.reading() as conn:
+            rows = conn.execute(q).all()
+        numbers: dict[int, int] = {}
+        out = []
+        for r in rows:
+            n = numbers.setdefault(r.id, len(numbers) + 1)
+            out.append({
+                "participant": r.name if ws.named and r.name else n,
+                "indicator_id": r.indicator_id,
+                "level": NA if r.is_na else _level(r.level),
+            })
+        return out
+
+    # -- participants ----------------------------------------------------------------------
+
+    def get(self, code: str) -> Workshop | None:
+        """The workshop with this join code, or None."""
+        code = normalise_code(code)
+        if len(code) != CODE_LENGTH:
+            return None
+        with self.store.reading() as conn:
+            row = conn.execute(select(S.workshops).where(S.workshops.c.code == code)).first()
+        return None if row is None else _workshop(row)
+
+    def join(self, code: str, name: str | None = None) -> Participant:
+        """Join by code; a named session needs a name. Refused once the host has closed it."""
+        ws = self.get(code)
+        if ws is None:
+            raise WorkshopError("no_such_code", code=normalise_code(code))
+        if not ws.is_open:
+            raise WorkshopError("closed")
+        name = (name or "").strip()[:60] or None
+        if ws.named and not name:
+            raise WorkshopError("need_name")
+        token = secrets.token_urlsafe(18)
+        with self.store.writing() as conn:
+            pid = conn.execute(S.participants.insert().values(
+                workshop_id=ws.id, token=token, name=name if ws.named else None, created_at=_now(),
+            )).inserted_primary_key[0]
+        return Participant(int(pid), ws.id, token, name if ws.named else None)
+
+    def participant(self, token: str) -> tuple[Participant, Workshop] | None:
+        """Resume a participant by the token of their link (None for unknown or malformed tokens)."""
+        if not token or not _TOKEN.match(token):
+            return None
+        q = select(S.participants, S.workshops.c.code).join(
+            S.workshops, S.workshops.c.id == S.participants.c.workshop_id).where(S.participants.c.token == token)
+        with self.store.reading() as conn:
+            row = conn.execute(q).first()
+        if row is None:
+            return None
+        ws = self.get(row.code)
+        assert ws is not None
+        return Participant(row.id, row.workshop_id, row.token, row.name), ws
+
+    def submit(self, token: str, answers: Mapping[str, Answer | None]) -> None:
+        """Store one participant's answers at once (upsert; None clears). All or nothing."""
+        found = self.participant(token)
+        if found is None:
+            raise WorkshopError("no_such_participant")
+        person, ws = found
+        if not ws.is_open:
+            raise WorkshopError("closed")
+        model = self._model(ws)
+        allowed = self._indicator_ids(model, ws)
+        rows, cleared = [], []
+        for ind_id, value in answers.items():
+            if ind_id not in allowed:
+                raise WorkshopError("unknown_indicator", id=ind_id)
+            if ws.pace == "guided" and model.criterion_of[ind_id].id != ws.current_criterion:
+                raise WorkshopError("not_open_yet")
+            ind = model.indicator_by_id[ind_id]
+            if value is None:
+                cleared.append(ind_id)
+            elif value == NA:
+                if not ind.allow_na:
+                    raise WorkshopError("na_not_allowed")
+                rows.append({"indicator_id": ind_id, "level": None, "is_na": True})
+            elif isinstance(value, bool) or not isinstance(value, (int, float)) or value not in model.levels:
+                raise WorkshopError("off_scale", level=value, lmin=model.lmin, lmax=model.lmax)
+            else:
+                rows.append({"indicator_id": ind_id, "level": float(value), "is_na": False})
+        now = _now()
+        with self.store.writing() as conn:
+            if cleared:
+                conn.execute(S.workshop_answers.delete().where(
+                    (S.workshop_answers.c.participant_id == person.id)
+                    & S.workshop_answers.c.indicator_id.in_(cleared)))
+            if rows:
+                stmt = self.store.upsert(S.workshop_answers).values(
+                    [{**r, "participant_id": person.id, "workshop_id": ws.id, "updated_at": now} for r in rows])
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=["participant_id", "indicator_id"],
+                    set_={"level": stmt.excluded.level, "is_na": stmt.excluded.is_na,
+                          "updated_at": stmt.excluded.updated_at}))
+
+    def answers_of(self, token: str) -> dict[str, Answer]:
+        """A participant's own answers (nobody else's)."""
+        found = self.participant(token)
+        if found is None:
+            return {}
+        person, _ = found
+        q = select(S.workshop_answers.c.indicator_id, S.workshop_answers.c.level, S.workshop_answers.c.is_na).where(
+            S.workshop_answers.c.participant_id == person.id)
+        with self.store.reading() as conn:
+            return {r.indicator_id: NA if r.is_na else _level(r.level) for r in conn.execute(q)}
+
+    # -- the group's picture ---------------------------------------------------------------
+
+    def aggregates(self, code: str) -> dict[str, IndicatorAggregate]:
+        """Per indicator of the session: distribution, spread, disagreement and consensus."""
+        ws = self.get(code)
+        if ws is None:
+            raise WorkshopError("no_such_code", code=normalise_code(code))
+        model = self._model(ws)
+        allowed = set(self._indicator_ids(model, ws))
+        with self.store.reading() as conn:
+            rows = conn.execute(select(
+                S.workshop_answers.c.participant_id, S.workshop_answers.c.indicator_id,
+                S.workshop_answers.c.level, S.workshop_answers.c.is_na,
+            ).where(S.workshop_answers.c.workshop_id == ws.id)).all()
+            agreed = {r.indicator_id: int(r.level) for r in conn.execute(
+                select(S.consensus.c.indicator_id, S.consensus.c.level).where(S.consensus.c.workshop_id == ws.id))}
+        by_person: dict[int, dict[str, Answer]] = {}
+        for r in rows:
+            by_person.setdefault(r.participant_id, {})[r.indicator_id] = NA if r.is_na else _level(r.level)
+        aggs = aggregate(model, by_person.values(), agreed)
+        return {k: v for k, v in aggs.items() if k in allowed}
+
+    def group_view(self, token: str) -> dict[str, IndicatorAggregate | None] | None:
+        """What a participant may see of the group: nothing until revealed; in an anonymous
+        session, no breakdown (None) for an indicator with fewer than three answers."""
+        found = self.participant(token)
+        if found is None:
+            return None
+        _, ws = found
+        if not ws.revealed:
+            return None
+        aggs = self.aggregates(ws.code)
+        if ws.named:
+            return dict(aggs)
+        return {k: (v if v.n + v.n_na >= ANONYMITY_MIN else None) for k, v in aggs.items()}
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _model(self, ws: Workshop) -> MaturityModel:
+        loaded = self.store.get_model_snapshot(ws.model_sha256)
+        if loaded is None:  # the foreign key makes this impossible short of manual edits
+            raise WorkshopError("model_missing")
+        return loaded.model
+
+    def _indicator_ids(self, model: MaturityModel, ws: Workshop) -> list[str]:
+        ids = set(session_criteria(model, ws))
+        return [i.id for i in model.indicators if model.criterion_of[i.id].id in ids]
+
+    def _set(self, ws: Workshop, **values: Any) -> None:
+        with self.store.writing() as conn:
+            conn.execute(update(S.workshops).where(S.workshops.c.id == ws.id).values(**values))
+
+
+def _level(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _workshop(row: Any) -> Workshop:
+    return Workshop(
+        id=row.id, code=row.code, title=row.title, model_sha256=row.model_sha256,
+        criteria=tuple(json.loads(row.criteria)), named=bool(row.named), pace=row.pace,
+        current_criterion=row.current_criterion, revealed=bool(row.revealed), language=row.language,
+        created_at=row.created_at, closed_at=row.closed_at,
+    )

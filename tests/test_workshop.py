@@ -1,0 +1,178 @@
+"""The live workshop service on SQLite and PostgreSQL: codes, joins, answers, host actions, views."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from maturity import schema
+from maturity.store import Store
+from maturity.workshop import CODE_ALPHABET, WorkshopError, WorkshopService, normalise_code
+
+
+@pytest.fixture(params=["sqlite-file", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def service(request, tmp_path) -> Iterator[WorkshopService]:
+    """A WorkshopService on a fresh SQLite file or on the session's PostgreSQL database (emptied after)."""
+    url = f"sqlite:///{tmp_path / 'ws.db'}" if request.param == "sqlite-file" else request.getfixturevalue("pg_database")
+    store = Store(url)
+    store.create_schema()
+    yield WorkshopService(store)
+    if request.param == "postgresql":
+        schema.metadata.drop_all(store.engine)
+    store.dispose()
+
+
+def test_create_gives_an_unambiguous_code_and_a_strong_key(service, tiny):
+    ws, key = service.create(tiny, "2026 年工会工作研讨会")
+    assert len(ws.code) == 6 and set(ws.code) <= set(CODE_ALPHABET)
+    assert not set(ws.code) & set("0O1IL")
+    assert len(key) >= 32  # 24 random bytes, url-safe
+    assert service.get(ws.code.lower()) == ws  # typed in lower case
+    assert service.get(f"{ws.code[:3]} {ws.code[3:]}") == ws  # or with a space
+    with service.store.reading() as conn:
+        stored = conn.execute(schema.workshops.select()).first()
+    assert key not in str(tuple(stored))  # only the hash is kept
+
+
+def test_host_actions_need_the_key(service, tiny):
+    ws, key = service.create(tiny, "研讨")
+    for action in (lambda k: service.reveal(ws.code, k), lambda k: service.close(ws.code, k),
+                   lambda k: service.set_consensus(ws.code, k, "leading.party", 3),
+                   lambda k: service.progress(ws.code, k), lambda k: service.export_rows(ws.code, k)):
+        for wrong in (None, "", "x" * 32, key + "x"):
+            with pytest.raises(WorkshopError) as info:
+                action(wrong)
+            assert info.value.code == "bad_key"
+    with pytest.raises(WorkshopError, match="bad_key"):
+        service.check_host("ZZZZZZ", key)  # another code with this key
+    assert service.check_host(ws.code, key).id == ws.id
+
+
+def test_join_answer_resume_and_aggregate(service, tiny):
+    ws, key = service.create(tiny, "研讨")
+    people = [service.join(ws.code) for _ in range(4)]
+    levels = [1, 3, 3, 4]
+    for person, level in zip(people, levels, strict=True):
+        service.submit(person.token, {"leading.party": level, "digital.platform": "na"})
+    service.submit(people[0].token, {"leading.party": 2})  # changing an answer updates it
+    found = service.participant(people[0].token)
+    assert found is not None and found[0].id == people[0].id  # a reload resumes by token
+    assert service.answers_of(people[0].token) == {"leading.party": 2, "digital.platform": "na"}
+    agg = service.aggregates(ws.code)["leading.party"]
+    assert (agg.n, agg.min, agg.max, agg.counts) == (4, 2, 4, {1: 0, 2: 1, 3: 2, 4: 1})
+    assert agg.mean == pytest.approx(3.0) and agg.disagreement  # max - min = 2
+    assert service.aggregates(ws.code)["digital.platform"].n_na == 4
+    service.set_consensus(ws.code, key, "leading.party", 3)
+    assert service.aggregates(ws.code)["leading.party"].group_answer == 3
+    progress = service.progress(ws.code, key, "zh")
+    assert progress.total == 4 and [n for _, n in progress.participants] == [2, 2, 2, 2]
+    assert progress.participants[0][0] == "参与者 1"
+
+
+def test_bad_answers_are_refused_and_nothing_is_saved_half(service, tiny):
+    ws, _ = service.create(tiny, "研讨")
+    person = service.join(ws.code)
+    for answers, code in (({"leading.party": 9}, "off_scale"), ({"leading.party": 2.5}, "off_scale"),
+                          ({"leading.party": True}, "off_scale"), ({"nope": 2}, "unknown_indicator"),
+                          ({"leading.party": "na"}, "na_not_allowed")):
+        with pytest.raises(WorkshopError) as info:
+            service.submit(person.token, {"digital.platform": 2, **answers})
+        assert info.value.code == code
+        assert info.value.message("zh") and info.value.message("en")
+    assert service.answers_of(person.token) == {}
+
+
+def test_closed_session_refuses_joins_and_answers(service, tiny):
+    ws, key = service.create(tiny, "研讨")
+    person = service.join(ws.code)
+    service.close(ws.code, key)
+    with pytest.raises(WorkshopError, match="closed"):
+        service.submit(person.token, {"leading.party": 2})
+    with pytest.raises(WorkshopError, match="closed"):
+        service.join(ws.code)
+    assert "结束" in WorkshopError("closed").message("zh")
+
+
+def test_wrong_codes_and_tokens(service):
+    assert service.get("ABC") is None and service.get("") is None
+    with pytest.raises(WorkshopError, match="no_such_code"):
+        service.join("ABCDEF")
+    assert service.participant("garbage") is None
+    assert service.participant("A" * 24) is None
+    assert normalise_code(" ab-cd ef ") == "ABCDEF"
+
+
+def test_guided_pace_opens_one_criterion_at_a_time(service, tiny):
+    ws, key = service.create(tiny, "研讨", pace="guided")
+    assert ws.current_criterion == "leading"
+    person = service.join(ws.code)
+    service.submit(person.token, {"leading.party": 2})
+    with pytest.raises(WorkshopError, match="not_open_yet"):
+        service.submit(person.token, {"digital.platform": 2})
+    service.open_criterion(ws.code, key, "digital")
+    service.submit(person.token, {"digital.platform": 2})
+
+
+def test_criteria_subset(service, tiny):
+    ws, _ = service.create(tiny, "研讨", criteria=["digital"])
+    person = service.join(ws.code)
+    with pytest.raises(WorkshopError, match="unknown_indicator"):
+        service.submit(person.token, {"leading.party": 2})
+    assert set(service.aggregates(ws.code)) == {"digital.platform"}
+    with pytest.raises(WorkshopError, match="unknown_criterion"):
+        service.create(tiny, "研讨", criteria=["nope"])
+
+
+def test_participants_see_the_group_only_after_reveal_and_never_small_groups(service, tiny):
+    ws, key = service.create(tiny, "研讨")
+    a, b, c = (service.join(ws.code) for _ in range(3))
+    service.submit(a.token, {"leading.party": 2, "digital.platform": 3})
+    service.submit(b.token, {"leading.party": 3, "digital.platform": 3})
+    service.submit(c.token, {"leading.party": 4})
+    assert service.group_view(a.token) is None  # not revealed yet
+    service.reveal(ws.code, key)
+    view = service.group_view(a.token)
+    assert view["leading.party"] is not None and view["leading.party"].n == 3
+    assert view["digital.platform"] is None  # two answers in an anonymous session: no breakdown
+
+
+def test_named_session_needs_names_and_exports_them(service, tiny):
+    ws, key = service.create(tiny, "研讨", named=True)
+    with pytest.raises(WorkshopError, match="need_name"):
+        service.join(ws.code, "  ")
+    person = service.join(ws.code, "张堃")
+    service.submit(person.token, {"leading.party": 3})
+    assert service.export_rows(ws.code, key) == [{"participant": "张堃", "indicator_id": "leading.party", "level": 3}]
+    anon, akey = service.create(tiny, "匿名研讨")
+    p2 = service.join(anon.code, "李四")
+    service.submit(p2.token, {"leading.party": 2})
+    rows = service.export_rows(anon.code, akey)
+    assert rows == [{"participant": 1, "indicator_id": "leading.party", "level": 2}]
+    assert "李四" not in str(rows) and "李四" not in str(service.progress(anon.code, akey))
+
+
+def test_many_participants_submitting_at_once_lose_nothing(service, tiny):
+    ws, _ = service.create(tiny, "并发")
+    people = [service.join(ws.code) for _ in range(20)]
+    ids = ["leading.party", "leading.model-workers", "organising.membership", "digital.platform"]
+    errors: list[BaseException] = []
+
+    def run(person, n):
+        try:
+            for round_ in range(10):
+                service.submit(person.token, {i: 1 + (n + round_ + k) % 4 for k, i in enumerate(ids)})
+        except BaseException as exc:  # every failure counts
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(p, n)) for n, p in enumerate(people)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors, errors[:3]
+    aggs = service.aggregates(ws.code)
+    assert all(aggs[i].n == 20 for i in ids)
+    for n, person in enumerate(people):  # each person's last round is what is stored
+        assert service.answers_of(person.token) == {i: 1 + (n + 9 + k) % 4 for k, i in enumerate(ids)}
