@@ -33,5 +33,7 @@ pages = [
     st.Page("pages/history.py", title=tr("nav.history"), icon=":material/history:", url_path="history"),
     st.Page("pages/transfer.py", title=tr("nav.transfer"), icon=":material/swap_vert:", url_path="transfer"),
     st.Page("pages/models.py", title=tr("nav.models"), icon=":material/menu_book:", url_path="models"),
+    st.Page("pages/workshop_host.py", title=tr("wsnav.host"), icon=":material/co_present:", url_path="workshop_host"),
+    st.Page("pages/workshop.py", title=tr("wsnav.join"), icon=":material/groups:", url_path="workshop"),
 ]
 st.navigation(pages).run()

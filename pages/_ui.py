@@ -150,6 +150,8 @@ PAGES = {
     "history": "pages/history.py",
     "transfer": "pages/transfer.py",
     "models": "pages/models.py",
+    "workshop_host": "pages/workshop_host.py",
+    "workshop": "pages/workshop.py",
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 from maturity import i18n
 from tests import helpers
 
-PAGES = ["home", "start", "questionnaire", "results", "roadmap", "history", "transfer", "models"]
+PAGES = ["home", "start", "questionnaire", "results", "roadmap", "history", "transfer", "models", "workshop_host", "workshop"]
 KEYS = set(i18n.catalogue("zh"))
 
 

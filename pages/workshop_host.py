@@ -1,0 +1,240 @@
+"""Host a live workshop: create a session, share the join link, watch answers come in, close, export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from urllib.parse import urlsplit
+
+import segno
+import streamlit as st
+
+from maturity import charts
+from maturity.aggregate import group_answers
+from maturity.explain import fmt_index, fmt_level
+from maturity.report import build_workshop_report, report_filename
+from maturity.scoring import score
+from maturity.workshop import WorkshopError, WorkshopService, session_criteria
+from pages._ui import catalog, escape_md, lang, pinned_model, store, tr
+
+L = lang()
+svc = WorkshopService(store())
+st.title(tr("wshost.title"))
+
+
+def _site() -> str:
+    """scheme://host of this app, or "" when unknown (links are then relative)."""
+    url = getattr(st.context, "url", None) or ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+code, key = st.query_params.get("w"), st.query_params.get("k")
+
+if not code or not key:
+    st.caption(tr("wshost.intro"))
+    models = dict(catalog().models)
+    if not models:
+        st.warning(tr("wshost.no_models"))
+        st.stop()
+    ids = list(models)
+    model_id = st.selectbox(
+        tr("wshost.model"), ids, index=ids.index("brand-union") if "brand-union" in ids else 0, key="wsh_model",
+        format_func=lambda i: f"{models[i].model.t(models[i].model.title, L)} ({i} {models[i].model.version})",
+    )
+    chosen = models[model_id].model
+    with st.form("wsh_create"):
+        title = st.text_input(tr("wshost.session_title") + " *", max_chars=200, key="wsh_title")
+        subset = st.multiselect(tr("wshost.criteria"), [c.id for c in chosen.criteria], key="wsh_criteria",
+                                format_func=lambda c: chosen.t(chosen.criterion_by_id[c].name, L),
+                                placeholder=tr("wshost.criteria_all"))
+        c1, c2 = st.columns(2)
+        named = c1.selectbox(tr("wshost.identity"), [False, True], key="wsh_named",
+                             format_func=lambda v: tr("wshost.named") if v else tr("wshost.anonymous"))
+        pace = c2.selectbox(tr("wshost.pace"), ["free", "guided"], key="wsh_pace",
+                            format_func=lambda p: tr(f"wshost.pace_{p}"))
+        go = st.form_submit_button(tr("wshost.create"), type="primary")
+    if go:
+        try:
+            ws, host_key = svc.create(models[model_id], title, criteria=subset or None, named=named, pace=pace,
+                                      language=L)
+        except WorkshopError as exc:
+            st.error(exc.message(L))
+            st.stop()
+        st.query_params["w"], st.query_params["k"] = ws.code, host_key
+        st.rerun()
+    st.stop()
+
+try:
+    ws = svc.check_host(code, key)
+except WorkshopError as exc:
+    st.error(exc.message(L))
+    st.stop()
+loaded = pinned_model(ws)
+m = loaded.model
+crit_ids = session_criteria(m, ws)
+
+st.markdown(f"### {escape_md(ws.title)}")
+st.caption(tr("wshost.model_line", model=escape_md(m.t(m.title, L)), version=escape_md(m.version)))
+
+join_url = f"{_site()}/workshop?w={ws.code}"
+host_url = f"{_site()}/workshop_host?w={ws.code}&k={key}"
+left, right = st.columns([2, 1])
+with left:
+    st.markdown(tr("wshost.join_code"))
+    # The code is from the unambiguous alphabet (checked above), so it is safe as HTML.
+    st.markdown(f"<div style='font-size:4rem;font-weight:700;letter-spacing:.4rem;line-height:1.1'>"
+                f"{ws.code}</div>", unsafe_allow_html=True)
+    st.markdown(tr("wshost.join_link"))
+    st.code(join_url, language=None)
+    with st.expander(tr("wshost.host_link")):
+        st.warning(tr("wshost.host_link_warn"))
+        st.code(host_url, language=None)
+with right:
+    qr = io.BytesIO()
+    segno.make(join_url, error="m").save(qr, kind="png", scale=6, border=2)
+    st.image(qr.getvalue(), caption=tr("wshost.qr_caption"), width=220)
+
+
+def _consensus(indicator_id: str) -> None:
+    level = st.session_state.get(f"wsh_cons_{indicator_id}")
+    _host_call(svc.set_consensus, ws.code, key, indicator_id, level)
+
+
+def _reveal() -> None:
+    _host_call(svc.reveal, ws.code, key, bool(st.session_state.get("wsh_reveal")))
+
+
+def _open() -> None:
+    _host_call(svc.open_criterion, ws.code, key, st.session_state.get("wsh_open"))
+
+
+def _close() -> None:
+    _host_call(svc.close, ws.code, key)
+
+
+def _host_call(action, *args) -> None:
+    """Run one host action; a refusal becomes a message on the next run."""
+    try:
+        action(*args)
+    except WorkshopError as exc:
+        st.session_state["wsh_flash"] = exc.message(L)
+
+
+def _csv(rows: list[dict]) -> bytes:
+    """Raw answers as CSV with a BOM, so Excel opens the Chinese text correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([tr("wshost.col_participant"), tr("wshost.col_criterion"), tr("wshost.col_indicator"),
+                     tr("wshost.col_question"), tr("wshost.col_level")])
+    for r in rows:
+        ind = r["indicator_id"]
+        level = tr("wshost.na") if r["level"] == "na" else r["level"]
+        writer.writerow([r["participant"], m.criterion_of[ind].id, ind, m.t(m.indicator_by_id[ind].question, L),
+                         level])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+@st.fragment(run_every=5)
+def panel() -> None:
+    """The live part of the host screen; the browser reruns it every few seconds."""
+    try:
+        now = svc.check_host(ws.code, key)
+        progress = svc.progress(ws.code, key, L)
+        aggs = svc.aggregates(ws.code)
+    except WorkshopError as exc:
+        st.error(exc.message(L))
+        return
+    flash = st.session_state.pop("wsh_flash", None)
+    if flash:
+        st.error(flash)
+
+    state = tr("wshost.state_open") if now.is_open else tr("wshost.state_closed")
+    pace = tr(f"wshost.pace_{now.pace}")
+    st.caption(tr("wshost.status", state=state, pace=pace, identity=tr("wshost.named") if now.named
+                  else tr("wshost.anonymous")))
+    c1, c2 = st.columns(2)
+    c1.metric(tr("wshost.participants"), len(progress.participants))
+    answered = sum(n for _, n in progress.participants)
+    c2.metric(tr("wshost.answers"), answered)
+    if progress.participants:
+        st.dataframe({tr("wshost.col_participant"): [name for name, _ in progress.participants],
+                      tr("wshost.col_answered"): [f"{n}/{progress.total}" for _, n in progress.participants]},
+                     hide_index=True, width="stretch")
+    else:
+        st.info(tr("wshost.nobody_yet"))
+
+    controls = st.columns(2)
+    if now.pace == "guided":
+        options = [None, *crit_ids]
+        st.session_state.setdefault("wsh_open", now.current_criterion)
+        controls[0].selectbox(tr("wshost.open_criterion"), options, key="wsh_open", on_change=_open,
+                              format_func=lambda c: tr("wshost.open_none") if c is None
+                              else m.t(m.criterion_by_id[c].name, L))
+    st.session_state.setdefault("wsh_reveal", now.revealed)
+    controls[1].toggle(tr("wshost.reveal"), key="wsh_reveal", on_change=_reveal, help=tr("wshost.reveal_help"))
+
+    levels = [None, *[s.level for s in m.scale]]
+    for cid in crit_ids:
+        crit = m.criterion_by_id[cid]
+        ind_ids = [i.id for i in crit.indicators]
+        live = " 🟢" if now.pace == "guided" and now.current_criterion == cid else ""
+        st.subheader(f"{escape_md(m.t(crit.name, L))}{live}")
+        if any(aggs[i].n + aggs[i].n_na for i in ind_ids):
+            spec = charts.distribution(m, aggs, ind_ids, L).to_dict(validate=False)
+            st.vega_lite_chart(spec, width="stretch")
+        else:
+            st.caption(tr("wshost.no_answers"))
+        for i in ind_ids:
+            if aggs[i].disagreement:
+                st.markdown(f"⚠ {tr('wshost.disagree')}：{escape_md(m.t(m.indicator_by_id[i].question, L))}")
+        with st.expander(tr("wshost.consensus")):
+            for ind in crit.indicators:
+                flag = "⚠ " if aggs[ind.id].disagreement else ""
+                st.session_state.setdefault(f"wsh_cons_{ind.id}", aggs[ind.id].consensus)
+                st.selectbox(
+                    f"{flag}{escape_md(m.t(ind.question, L))}", levels, key=f"wsh_cons_{ind.id}",
+                    on_change=_consensus, args=(ind.id,),
+                    format_func=lambda v: tr("wshost.no_consensus") if v is None
+                    else f"{v} {m.t(m.levels[v].name, L)}")
+
+    if now.is_open:
+        return
+    st.divider()
+    st.header(tr("wshost.results"))
+    result = score(m, group_answers(aggs))  # consensus where recorded, else the mean
+    st.metric(tr("wshost.overall"), fmt_index(result.overall.index))
+    st.dataframe({
+        tr("wshost.col_criterion"): [m.t(m.criterion_by_id[c].name, L) for c in crit_ids],
+        tr("wshost.col_level"): [fmt_level(result.criteria[c].score.level) for c in crit_ids],
+        tr("wshost.col_index"): [fmt_index(result.criteria[c].score.index) for c in crit_ids],
+    }, hide_index=True, width="stretch")
+    people = len(progress.participants)
+    day = dt.date.today().isoformat()
+    d1, d2 = st.columns(2)
+    d1.download_button(
+        tr("wshost.pdf"), key="wsh_pdf", on_click="ignore", mime="application/pdf", icon="📄",
+        file_name=report_filename(ws.title, day, L),
+        data=lambda: build_workshop_report(loaded, title=ws.title, organisation={"name": ws.title},
+                                           aggregates=aggs, participants=people, lang=L, assessed_at=day))
+    rows = svc.export_rows(ws.code, key)
+    d2.download_button(tr("wshost.csv"), key="wsh_csv", on_click="ignore", mime="text/csv", icon="📋",
+                       file_name=f"{ws.code}_{day}.csv", data=lambda: _csv(rows))
+    with st.expander(tr("wshost.raw")):
+        st.dataframe({
+            tr("wshost.col_participant"): [str(r["participant"]) for r in rows],
+            tr("wshost.col_indicator"): [r["indicator_id"] for r in rows],
+            tr("wshost.col_level"): [tr("wshost.na") if r["level"] == "na" else str(r["level"]) for r in rows],
+        }, hide_index=True, width="stretch")
+
+
+panel()
+
+if ws.is_open:
+    st.divider()
+    with st.container(border=True):
+        st.markdown(f"**{tr('wshost.close_title')}**")
+        st.caption(tr("wshost.close_help"))
+        sure = st.checkbox(tr("wshost.close_sure"), key="wsh_close_sure")
+        st.button(tr("wshost.close"), key="wsh_close", type="primary", disabled=not sure, on_click=_close)

@@ -1,0 +1,135 @@
+"""The live-workshop pages: host creates and watches a session, participants join and answer."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from maturity.workshop import WorkshopService
+from tests import helpers
+
+
+def open_with(root, page: str, lang: str = "zh", **params: str) -> AppTest:
+    """Run app.py in ``lang`` with the query params, then switch to ``pages/<page>.py``."""
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    return at.switch_page(f"pages/{page}.py").run()
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    """Click the (form submit) button labelled ``label`` and run."""
+    [button] = [b for b in at.button if b.label == label]
+    return button.click().run()
+
+
+def session(store, tiny, **kw):
+    """A workshop on the tiny model and its host key."""
+    svc = WorkshopService(store)
+    ws, key = svc.create(store.get_model_snapshot(store.save_model_snapshot(tiny)), "春季研讨会", **kw)
+    return svc, ws, key
+
+
+def test_host_creates_a_session_and_gets_the_links(root, store):
+    at = helpers.open_page(root, "workshop_host")
+    at.text_input(key="wsh_title").input("职代会前研讨")
+    at = click(at, "创建研讨会")
+    assert not at.exception, at.exception
+    code, key = at.query_params["w"], at.query_params["k"]
+    code, key = (code[0] if isinstance(code, list) else code), (key[0] if isinstance(key, list) else key)
+    ws = WorkshopService(store).check_host(code, key)
+    assert ws.title == "职代会前研讨" and not ws.named and ws.pace == "free"
+    assert any(code in md.value for md in at.markdown)
+    links = [c.value for c in at.code]
+    assert any(f"/workshop?w={code}" in v and "k=" not in v for v in links)
+    assert any(f"w={code}&k={key}" in v for v in links)
+
+
+def test_participant_joins_answers_and_the_host_sees_it(root, store, tiny):
+    svc, ws, key = session(store, tiny)
+    at = helpers.open_page(root, "workshop")
+    at.text_input(key="wsj_code").input(ws.code.lower())
+    at = click(at, "加入")
+    assert not at.exception, at.exception
+    token = at.query_params["p"]
+    token = token[0] if isinstance(token, list) else token
+    found = svc.participant(token)
+    assert found is not None and found[1].code == ws.code
+
+    at.radio(key="wsj_ans_leading.party").set_value(3)
+    at = click(at, "提交本组答案")
+    assert not at.error, [e.value for e in at.error]
+    assert svc.answers_of(token) == {"leading.party": 3}
+    assert any("已保存" in s.value for s in at.success)
+
+    host = open_with(root, "workshop_host", w=ws.code, k=key)
+    assert not host.exception, host.exception
+    metrics = {m.label: m.value for m in host.metric}
+    assert metrics["参会人数"] == "1" and metrics["已提交答案数"] == "1"
+    table = host.dataframe[0].value
+    assert list(table.iloc[:, 0]) == ["参与者 1"] and table.iloc[0, 1].startswith("1/")
+    assert host.get("vega_lite_chart")
+
+
+def test_resume_by_participant_token(root, store, tiny):
+    svc, ws, _ = session(store, tiny)
+    person = svc.join(ws.code)
+    svc.submit(person.token, {"leading.party": 2})
+    at = open_with(root, "workshop", p=person.token)
+    assert not at.exception, at.exception
+    assert at.radio(key="wsj_ans_leading.party").value == 2
+
+
+def test_wrong_host_key_shows_the_error_and_no_panel(root, store, tiny):
+    _, ws, _ = session(store, tiny)
+    at = open_with(root, "workshop_host", lang="en", w=ws.code, k="not-the-key")
+    assert not at.exception, at.exception
+    assert at.error and "host key is wrong" in at.error[0].value
+    assert not at.metric and not at.code
+
+
+def test_closed_session_refuses_answers(root, store, tiny):
+    svc, ws, key = session(store, tiny)
+    person = svc.join(ws.code)
+    at = open_with(root, "workshop", p=person.token)
+    at.radio(key="wsj_ans_leading.party").set_value(2)
+    svc.close(ws.code, key)
+    at = click(at, "提交本组答案")
+    assert not at.exception, at.exception
+    assert any("主持人已结束本场研讨" in e.value for e in at.error)
+    assert svc.answers_of(person.token) == {}
+
+
+def test_anonymous_export_has_no_names(root, store, tiny):
+    svc, ws, key = session(store, tiny)
+    person = svc.join(ws.code, "张三")
+    svc.submit(person.token, {"leading.party": 4})
+    svc.close(ws.code, key)
+    assert [r["participant"] for r in svc.export_rows(ws.code, key)] == [1]
+    at = open_with(root, "workshop_host", w=ws.code, k=key)
+    assert not at.exception, at.exception
+    assert any(h.value == "集体结果" for h in at.header)
+    cells = [str(v) for df in at.dataframe for v in df.value.to_numpy().ravel()]
+    assert "张三" not in " ".join(cells)
+    assert not any("张三" in md.value for md in at.markdown)
+
+
+def test_hostile_name_is_shown_literally(root, store, tiny):
+    svc, ws, key = session(store, tiny, named=True)
+    person = svc.join(ws.code, helpers.HOSTILE)
+    at = open_with(root, "workshop_host", w=ws.code, k=key)
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].value.iloc[:, 0]) == [helpers.HOSTILE]
+    assert not any("<script>" in md.value for md in at.markdown)
+    mine = open_with(root, "workshop", p=person.token)
+    assert not mine.exception, mine.exception
+    assert any("&lt;script&gt;" in c.value and "\\*\\*粗体\\*\\*" in c.value for c in mine.caption)
+
+
+def test_named_session_needs_a_name(root, store, tiny):
+    _, ws, _ = session(store, tiny, named=True)
+    at = open_with(root, "workshop", lang="en", w=ws.code)
+    at = click(at, "Join")
+    assert any("This workshop asks for your name." in e.value for e in at.error)
+    assert "p" not in at.query_params
