@@ -56,7 +56,7 @@ class Session:
         self.deltas: list[ForwardMsg] = []
 
     async def __aenter__(self) -> Session:
-        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None)
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None, ping_interval=None)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
