@@ -7,6 +7,8 @@ import streamlit as st
 from maturity import i18n
 from pages._ui import lang, tr
 
+MATURITY_FRAME = True  # pages/_ui.py looks for this to know a page runs inside this frame
+
 st.set_page_config(page_title="品牌工会成熟度", page_icon="🏷️", layout="wide")
 
 current = lang()

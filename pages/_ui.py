@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,24 @@ from maturity.loader import Catalog, LoadedModel, load_folder, load_model_bytes
 ROOT = Path(__file__).resolve().parent.parent
 
 # Streamlit treats a folder named pages/ beside the entry script as its old automatic
-# multipage mode until app.py has called st.navigation once in this process; a first
-# request for /start would then run pages/start.py alone, without app.py's frame.
-# Our pages/ is meant for st.navigation only, so switch that mode off and run again.
-if PagesManager.uses_pages_directory:
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+# multipage mode until app.py has called st.navigation once in this process: the first
+# requests for /start then run pages/start.py alone (inside Streamlit's _mpa_v1), without
+# app.py's frame. Our pages/ is meant for st.navigation only, so a page run that finds
+# itself there (no app.py, which sets MATURITY_FRAME, on the stack) switches that mode off
+# and runs again. (Checked per run, not at import:
+# an exception while importing would leave a half-imported module to other sessions.)
+def _ensure_frame() -> None:
+    legacy, framed, apptest = False, False, False
+    frame = sys._getframe(1)
+    while frame is not None:
+        legacy = legacy or frame.f_code.co_name == "_mpa_v1"
+        framed = framed or frame.f_globals.get("MATURITY_FRAME") is True
+        # AppTest runs every switch_page this way on purpose; a rerun there would eat the click.
+        apptest = apptest or frame.f_globals.get("__name__") == "streamlit.testing.v1.local_script_runner"
+        frame = frame.f_back
+    if legacy and not framed and not apptest:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def frameworks_dir() -> Path:
@@ -29,7 +42,15 @@ def frameworks_dir() -> Path:
 
 
 def lang() -> str:
-    """The current UI language: this tab's choice, then ?lang=, then Chinese (the first language)."""
+    """The current UI language: this tab's choice, then ?lang=, then Chinese (the first language).
+
+    Every page calls this first; it also makes sure the page runs inside app.py's frame.
+    """
+    _ensure_frame()
+    return _lang()
+
+
+def _lang() -> str:
     if "ui_lang" not in st.session_state:
         st.session_state["ui_lang"] = i18n.normalise(st.query_params.get("lang") or i18n.DEFAULT_LANGUAGE)
     return st.session_state["ui_lang"]
@@ -37,7 +58,7 @@ def lang() -> str:
 
 def tr(key: str, **params: Any) -> str:
     """A UI string in the current language."""
-    return i18n.t(key, lang(), **params)
+    return i18n.t(key, _lang(), **params)
 
 
 def _folder_signature(folder: Path) -> tuple[tuple[str, float, int], ...]:
