@@ -65,6 +65,20 @@ class Datasets:
         return alt.NamedData(name=name)
 
 
+def mark(data: alt.NamedData, mark_type: str, encoding: dict[str, Any], *,
+         transform: list[Any] | None = None, **props: Any) -> alt.Chart:
+    """One layer: ``alt.Chart(data).mark_<type>(**props).encode(**encoding)`` in one constructor call.
+
+    Each chained altair method copies the chart; built at once, the spec is the same for less.
+    Layers go into ``alt.LayerChart(layer=[...], width=..., ...)`` for the same reason: every
+    copy of a layer chart (``.properties()``, ``alt.layer()``) merges its layers' params again,
+    deep-copying each layer twice.
+    """
+    extra = {"transform": transform} if transform else {}
+    return alt.Chart(data, mark=alt.MarkDef(type=mark_type, **props) if props else mark_type,
+                     encoding=alt.FacetedEncoding(**encoding), **extra)
+
+
 def finish(chart: Chart, font: str, data: Datasets) -> Chart:
     """Data, fonts, sizes and a quiet frame shared by every chart (set without copying)."""
     chart.datasets = data.values

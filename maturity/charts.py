@@ -29,6 +29,7 @@ from .chart_kit import (
     Datasets,
     finish,
     level_name,
+    mark,
     mix,
     short,
     stars,
@@ -140,35 +141,33 @@ def radar(
     dom = alt.Scale(domain=[-1.4, 1.4], nice=False, zero=False)
     x = alt.X("x:Q", scale=dom, axis=None)
     y = alt.Y("y:Q", scale=dom, axis=None)
-    grid = (
-        alt.Chart(ds("rings", rings)).mark_line(color=GREY_LIGHT, strokeWidth=0.8)
-        .encode(x=x, y=y, detail=alt.Detail("ring:N"), order=alt.Order("order:Q"))
-    )
-    rules = alt.Chart(ds("spokes", spokes)).mark_rule(color=GREY_LIGHT, strokeWidth=0.8).encode(
-        x=x, y=y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"))
-    ring_text = alt.Chart(ds("ring_labels", ring_labels)).mark_text(
-        color=GREY, fontSize=9, dy=-6).encode(x=x, y=y, text=alt.Text("text:N"))
+    grid = mark(ds("rings", rings), "line", {"x": x, "y": y, "detail": alt.Detail("ring:N"),
+                                             "order": alt.Order("order:Q")}, color=GREY_LIGHT, strokeWidth=0.8)
+    rules = mark(ds("spokes", spokes), "rule", {"x": x, "y": y, "x2": alt.X2("x2:Q"), "y2": alt.Y2("y2:Q")},
+                 color=GREY_LIGHT, strokeWidth=0.8)
+    ring_text = mark(ds("ring_labels", ring_labels), "text", {"x": x, "y": y, "text": alt.Text("text:N")},
+                     color=GREY, fontSize=9, dy=-6)
 
     labels = [s[1] for s in series]
     colour = alt.Color("series:N", scale=alt.Scale(domain=labels, range=[colours[s[0]] for s in series]),
                        legend=alt.Legend(title=None, orient="bottom", direction="horizontal", symbolType="stroke"))
     dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=labels, range=[dashes[s[0]] for s in series]),
                           legend=None)
-    base = alt.Chart(ds("points", points)).encode(x=x, y=y, order=alt.Order("order:Q"), detail=alt.Detail("series:N"))
-    fill = base.transform_filter(alt.datum.key == "current").mark_line(
-        fill=RED, fillOpacity=0.16, strokeOpacity=0)
-    lines = base.mark_line(strokeWidth=2).encode(color=colour, strokeDash=dash)
-    dots = base.transform_filter(alt.datum.key == "current").mark_circle(size=36, color=RED, opacity=1)
+    data = ds("points", points)
+    at = {"x": x, "y": y, "order": alt.Order("order:Q"), "detail": alt.Detail("series:N")}
+    current = [alt.FilterTransform(filter=alt.datum.key == "current")]
+    fill = mark(data, "line", at, transform=current, fill=RED, fillOpacity=0.16, strokeOpacity=0)
+    lines = mark(data, "line", {**at, "color": colour, "strokeDash": dash}, strokeWidth=2)
+    dots = mark(data, "circle", at, transform=current, size=36, color=RED, opacity=1)
     tip_layers = [
-        alt.Chart(ds(f"tips_{align}_{baseline}",
-                     [tip for tip in tips if tip["align"] == align and tip["baseline"] == baseline]))
-        .mark_text(align=align, baseline=baseline, fontSize=11, color=INK, lineHeight=14, lineBreak="\n")
-        .encode(x=x, y=y, text=alt.Text("text:N"))
+        mark(ds(f"tips_{align}_{baseline}", [tip for tip in tips if tip["align"] == align and tip["baseline"] == baseline]),
+             "text", {"x": x, "y": y, "text": alt.Text("text:N")},
+             align=align, baseline=baseline, fontSize=11, color=INK, lineHeight=14, lineBreak="\n")
         for align in ("left", "right", "center")
         for baseline in ("top", "middle", "bottom")
         if any(tip["align"] == align and tip["baseline"] == baseline for tip in tips)
     ]
-    chart = alt.layer(grid, rules, ring_text, fill, lines, dots, *tip_layers).properties(width=size, height=size)
+    chart = alt.LayerChart(layer=[grid, rules, ring_text, fill, lines, dots, *tip_layers], width=size, height=size)
     return finish(chart, font, ds)
 
 
@@ -196,23 +195,26 @@ def groups_bar(model: MaturityModel, result: Result, lang: str, *, font: str = F
         yenc = alt.Y("value:Q", scale=alt.Scale(domain=[0, 100]),
                      title=t("chart.index", lang) if n == 0 else None,
                      axis=alt.Axis(tickCount=5, labels=n == 0, ticks=n == 0, domain=False, labelFlush=True))
-        base = alt.Chart(ds(f"criteria_{n}", data))
-        bars = base.mark_bar(color=colour, size=26, cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(
-            x=xenc, y=yenc,
-            opacity=alt.Opacity("opacity:Q", scale=None),
-            tooltip=[alt.Tooltip("name:N", title=t("chart.criterion", lang)),
-                     alt.Tooltip("label:N", title=t("chart.index", lang))],
-        )
-        values = base.mark_text(dy=-7, fontSize=10, color=INK).encode(x=xenc, y=yenc, text=alt.Text("label:N"))
+        criteria = ds(f"criteria_{n}", data)
+        bars = mark(criteria, "bar", {
+            "x": xenc, "y": yenc,
+            "opacity": alt.Opacity("opacity:Q", scale=None),
+            "tooltip": [alt.Tooltip("name:N", title=t("chart.criterion", lang)),
+                        alt.Tooltip("label:N", title=t("chart.index", lang))],
+        }, color=colour, size=26, cornerRadiusTopLeft=2, cornerRadiusTopRight=2)
+        values = mark(criteria, "text", {"x": xenc, "y": yenc, "text": alt.Text("label:N")},
+                      dy=-7, fontSize=10, color=INK)
         layers: list[Any] = [bars, values]
         if gscore.index is not None:
-            band = alt.Chart(ds(f"group_{n}", [data[0]])).encode(
-                y=alt.Y("group_index:Q", scale=alt.Scale(domain=[0, 100])))
-            layers.insert(0, band.mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.2, opacity=0.8))
+            band = mark(ds(f"group_{n}", [data[0]]), "rule",
+                        {"y": alt.Y("group_index:Q", scale=alt.Scale(domain=[0, 100]))},
+                        color=INK, strokeDash=[4, 3], strokeWidth=1.2, opacity=0.8)
+            layers.insert(0, band)
         title = alt.TitleParams(f"{model.t(group.name, lang)}  {fmt_index(gscore.index)}", fontSize=13,
                                 color=colour, anchor="middle")
-        panels.append(alt.layer(*layers).properties(width=alt.Step(54), height=220, title=title))
-    return finish(alt.hconcat(*panels, spacing=24).resolve_scale(y="shared"), font, ds)
+        panels.append(alt.LayerChart(layer=layers, width=alt.Step(54), height=220, title=title))
+    chart = alt.HConcatChart(hconcat=panels, spacing=24, resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="shared")))
+    return finish(chart, font, ds)
 
 
 # ---------------------------------------------------------------- gap bars
@@ -248,22 +250,25 @@ def gap_bars(model: MaturityModel, result: Result, lang: str, *, font: str = FON
     yenc = alt.Y("name:N", sort=names, title=None, axis=alt.Axis(labelLimit=180, ticks=False, domain=False))
     xenc = alt.X("lmin:Q", scale=xscale, title=t("chart.level", lang),
                  axis=alt.Axis(values=list(range(lmin, lmax + 1)), format="d", grid=True))
-    base = alt.Chart(ds("criteria", rows)).encode(y=yenc)
-    track = base.mark_bar(color=GREY_FAINT, size=16).encode(x=xenc, x2=alt.X2("lmax:Q"))
-    gap = base.transform_filter("datum.gap_end != null").mark_bar(color=RED_LIGHT, opacity=0.35, size=16).encode(
-        x=alt.X("bar_end:Q", scale=xscale), x2=alt.X2("gap_end:Q"))
-    bars = base.transform_filter("datum.level != null").mark_bar(size=16).encode(
-        x=xenc, x2=alt.X2("bar_end:Q"),
-        color=alt.Color("bar_colour:N", scale=None),
-        tooltip=[alt.Tooltip("name:N", title=t("chart.criterion", lang)),
-                 alt.Tooltip("note:N", title=t("chart.level", lang))],
-    )
-    ticks = base.transform_filter("datum.target != null").mark_tick(
-        color=INK, thickness=2.5, size=24).encode(x=alt.X("target:Q", scale=xscale))
-    notes = base.mark_text(align="left", dx=8, fontSize=10).encode(
-        x=alt.X("lmax:Q", scale=xscale), text=alt.Text("note:N"),
-        color=alt.Color("note_colour:N", scale=None))
-    chart = alt.layer(track, gap, bars, ticks, notes).properties(width=360, height=alt.Step(28))
+    data = ds("criteria", rows)
+
+    def where(test: str) -> list[alt.FilterTransform]:
+        return [alt.FilterTransform(filter=test)]
+
+    track = mark(data, "bar", {"y": yenc, "x": xenc, "x2": alt.X2("lmax:Q")}, color=GREY_FAINT, size=16)
+    gap = mark(data, "bar", {"y": yenc, "x": alt.X("bar_end:Q", scale=xscale), "x2": alt.X2("gap_end:Q")},
+               transform=where("datum.gap_end != null"), color=RED_LIGHT, opacity=0.35, size=16)
+    bars = mark(data, "bar", {
+        "y": yenc, "x": xenc, "x2": alt.X2("bar_end:Q"),
+        "color": alt.Color("bar_colour:N", scale=None),
+        "tooltip": [alt.Tooltip("name:N", title=t("chart.criterion", lang)),
+                    alt.Tooltip("note:N", title=t("chart.level", lang))],
+    }, transform=where("datum.level != null"), size=16)
+    ticks = mark(data, "tick", {"y": yenc, "x": alt.X("target:Q", scale=xscale)},
+                 transform=where("datum.target != null"), color=INK, thickness=2.5, size=24)
+    notes = mark(data, "text", {"y": yenc, "x": alt.X("lmax:Q", scale=xscale), "text": alt.Text("note:N"),
+                                "color": alt.Color("note_colour:N", scale=None)}, align="left", dx=8, fontSize=10)
+    chart = alt.LayerChart(layer=[track, gap, bars, ticks, notes], width=360, height=alt.Step(28))
     return finish(chart, font, ds)
 
 
@@ -333,19 +338,19 @@ def heatmap(
                          "text_colour": "white" if kind == "answer" else INK})
     kinds = ["empty", "answer", "na", "unanswered"]
     fills = [GREY_FAINT, RED, "#9E9E9E", "#FFFFFF"]
-    base = alt.Chart(ds("cells", rows)).encode(
-        x=alt.X("column:N", sort=columns, title=t("chart.level", lang),
-                axis=alt.Axis(orient="top", labelAngle=0, ticks=False, domain=False)),
-        y=alt.Y("indicator:N", sort=labels, title=None, axis=alt.Axis(labelLimit=260, ticks=False, domain=False)),
-    )
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=fills), legend=None))
-    frame = base.transform_filter(alt.datum.kind == "unanswered").mark_rect(
-        fill=None, stroke=RED, strokeDash=[3, 2], strokeWidth=1.2)
-    text = base.mark_text(fontSize=10).encode(
-        text=alt.Text("text:N"),
-        color=alt.Color("text_colour:N", scale=None))
-    chart = alt.layer(cells, frame, text).properties(width=alt.Step(40), height=alt.Step(20))
+    data = ds("cells", rows)
+    at = {
+        "x": alt.X("column:N", sort=columns, title=t("chart.level", lang),
+                   axis=alt.Axis(orient="top", labelAngle=0, ticks=False, domain=False)),
+        "y": alt.Y("indicator:N", sort=labels, title=None, axis=alt.Axis(labelLimit=260, ticks=False, domain=False)),
+    }
+    cells = mark(data, "rect", {**at, "color": alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=fills),
+                                                         legend=None)}, stroke="white", strokeWidth=2)
+    frame = mark(data, "rect", at, transform=[alt.FilterTransform(filter=alt.datum.kind == "unanswered")],
+                 fill=None, stroke=RED, strokeDash=[3, 2], strokeWidth=1.2)
+    text = mark(data, "text", {**at, "text": alt.Text("text:N"), "color": alt.Color("text_colour:N", scale=None)},
+                fontSize=10)
+    chart = alt.LayerChart(layer=[cells, frame, text], width=alt.Step(40), height=alt.Step(20))
     return finish(chart, font, ds)
 
 
@@ -362,18 +367,20 @@ def tags_bar(model: MaturityModel, result: Result, lang: str, *, font: str = FON
                      "value": s.index or 0.0, "n": len(s.terms),
                      "label": fmt_index(s.index) if s.index is not None else t("chart.no_data", lang)})
     names = [r["name"] for r in rows]
-    base = alt.Chart(ds("tags", rows)).encode(
-        y=alt.Y("name:N", sort=names, title=None, axis=alt.Axis(labelLimit=180, ticks=False, domain=False)))
+    data = ds("tags", rows)
+    yenc = alt.Y("name:N", sort=names, title=None, axis=alt.Axis(labelLimit=180, ticks=False, domain=False))
     xscale = alt.Scale(domain=[0, 100])
-    track = base.mark_bar(color=GREY_FAINT, size=18).encode(x=alt.X("zero:Q", scale=xscale), x2=alt.X2(datum=100))
-    bars = base.mark_bar(color=RED, size=18).encode(
-        x=alt.X("value:Q", scale=xscale, title=t("chart.index", lang), axis=alt.Axis(tickCount=5)),
-        tooltip=[alt.Tooltip("name:N", title=t("chart.tag", lang)),
-                 alt.Tooltip("label:N", title=t("chart.index", lang))],
-    )
-    text = base.mark_text(align="left", dx=6, fontSize=10, color=INK).encode(
-        x=alt.X("value:Q", scale=xscale), text=alt.Text("label:N"))
-    chart = alt.layer(track.transform_calculate(zero="0"), bars, text).properties(width=360, height=alt.Step(30))
+    track = mark(data, "bar", {"y": yenc, "x": alt.X("zero:Q", scale=xscale), "x2": alt.X2(datum=100)},
+                 transform=[alt.CalculateTransform(calculate="0", **{"as": "zero"})], color=GREY_FAINT, size=18)
+    bars = mark(data, "bar", {
+        "y": yenc,
+        "x": alt.X("value:Q", scale=xscale, title=t("chart.index", lang), axis=alt.Axis(tickCount=5)),
+        "tooltip": [alt.Tooltip("name:N", title=t("chart.tag", lang)),
+                    alt.Tooltip("label:N", title=t("chart.index", lang))],
+    }, color=RED, size=18)
+    text = mark(data, "text", {"y": yenc, "x": alt.X("value:Q", scale=xscale), "text": alt.Text("label:N")},
+                align="left", dx=6, fontSize=10, color=INK)
+    chart = alt.LayerChart(layer=[track, bars, text], width=360, height=alt.Step(30))
     return finish(chart, font, ds)
 
 
@@ -419,21 +426,21 @@ def distribution(
         labelLimit=260, ticks=False, domain=False,
         labelColor=alt.ExprRef(expr=f"indexof({flagged!r}, datum.value) >= 0 ? '{RED}' : '{INK}'")
         if flagged else INK))
-    bars = alt.Chart(ds("counts", rows)).transform_filter("datum.count > 0").mark_bar(size=16).encode(
-        y=yenc,
-        x=alt.X("count:Q", stack="zero", title=t("chart.count", lang), axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("bucket:N", sort=[*level_labels, na_label],
-                        scale=alt.Scale(domain=[*level_labels, na_label], range=[*reds, "#B5B5B5"]),
-                        legend=alt.Legend(title=t("chart.level", lang), orient="bottom", direction="horizontal")),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("indicator:N", title=t("chart.indicator", lang)),
-                 alt.Tooltip("bucket:N", title=t("chart.level", lang)),
-                 alt.Tooltip("count:Q", title=t("chart.count", lang))],
-    )
-    text = alt.Chart(ds("summaries", summaries)).mark_text(align="left", dx=6, fontSize=10).encode(
-        y=yenc, x=alt.X("total:Q"), text=alt.Text("summary:N"),
-        color=alt.Color("colour:N", scale=None))
-    chart = alt.layer(bars, text).properties(width=320, height=alt.Step(28))
+    bars = mark(ds("counts", rows), "bar", {
+        "y": yenc,
+        "x": alt.X("count:Q", stack="zero", title=t("chart.count", lang), axis=alt.Axis(tickMinStep=1, format="d")),
+        "color": alt.Color("bucket:N", sort=[*level_labels, na_label],
+                           scale=alt.Scale(domain=[*level_labels, na_label], range=[*reds, "#B5B5B5"]),
+                           legend=alt.Legend(title=t("chart.level", lang), orient="bottom", direction="horizontal")),
+        "order": alt.Order("order:Q"),
+        "tooltip": [alt.Tooltip("indicator:N", title=t("chart.indicator", lang)),
+                    alt.Tooltip("bucket:N", title=t("chart.level", lang)),
+                    alt.Tooltip("count:Q", title=t("chart.count", lang))],
+    }, transform=[alt.FilterTransform(filter="datum.count > 0")], size=16)
+    text = mark(ds("summaries", summaries), "text", {"y": yenc, "x": alt.X("total:Q"), "text": alt.Text("summary:N"),
+                                                     "color": alt.Color("colour:N", scale=None)},
+                align="left", dx=6, fontSize=10)
+    chart = alt.LayerChart(layer=[bars, text], width=320, height=alt.Step(28))
     return finish(chart, font, ds)
 
 

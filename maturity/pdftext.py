@@ -75,14 +75,28 @@ class FontInfo:
     warnings: tuple[str, ...] = ()  # fallback fonts that were asked for but are unusable
 
 
-@lru_cache(maxsize=32)
+_FACTS: dict[FontFile, tuple[frozenset[int], frozenset[str]]] = {}
+
+
 def _font_facts(path: str, number: int) -> tuple[frozenset[int], frozenset[str]]:
     """Return a font's code points and table tags (parsed once per process)."""
-    font = TTFont(path, fontNumber=number, lazy=True)
-    try:
-        return frozenset(font.getBestCmap() or {}), frozenset(font.keys())
-    finally:
-        font.close()
+    facts = _FACTS.get((path, number))
+    if facts is None:
+        font = TTFont(path, fontNumber=number, lazy=True)
+        try:
+            facts = _FACTS[path, number] = frozenset(font.getBestCmap() or {}), frozenset(font.keys())
+        finally:
+            font.close()
+    return facts
+
+
+def _remember_facts(pdf: FPDF, family: str, style: str, path: str, number: int) -> None:
+    """Take a font's facts from fpdf2, which has just parsed its character map (saves parsing it again)."""
+    font = pdf.fonts.get(f"{family.lower()}{style}")  # fpdf2's font key
+    cmap, ttfont = getattr(font, "cmap", None), getattr(font, "ttfont", None)
+    if (path, number) not in _FACTS and isinstance(cmap, dict) and cmap and ttfont is not None \
+            and not getattr(font, "is_symbol", False):
+        _FACTS[path, number] = frozenset(cmap), frozenset(ttfont.keys())
 
 
 def _font_problem(path: str, number: int) -> str | None:
@@ -119,6 +133,8 @@ def register_fonts(pdf: FPDF, *, system_fallbacks: bool = True, needed_for: str 
     """
     pdf.add_font(FAMILY, "", str(REGULAR))
     pdf.add_font(FAMILY, "B", str(BOLD))
+    _remember_facts(pdf, FAMILY, "", str(REGULAR), 0)
+    _remember_facts(pdf, FAMILY, "B", str(BOLD), 0)
     files: list[FontFile] = [(str(REGULAR), 0), (str(BOLD), 0)]
     candidates, warnings = _env_fallbacks()
     if system_fallbacks:
@@ -165,8 +181,14 @@ def _is_invisible(char: str) -> bool:
 
 def missing_glyphs(text: str, fonts: Iterable[FontFile | str | Path]) -> set[str]:
     """Return the characters of ``text`` that none of ``fonts`` has a glyph for."""
-    cmaps = [_font_facts(*_as_file(font))[0] for font in fonts]
-    return {c for c in set(text) if not _is_layout(c) and not any(ord(c) in cmap for cmap in cmaps)}
+    missing = set(text) - _covered(tuple(_as_file(font) for font in fonts))
+    return {c for c in missing if not _is_layout(c)} if missing else missing
+
+
+@lru_cache(maxsize=16)
+def _covered(fonts: tuple[FontFile, ...]) -> frozenset[str]:
+    """Every character one of ``fonts`` has a glyph for (every string printed is checked against it)."""
+    return frozenset(chr(cp) for font in fonts for cp in _font_facts(*font)[0])
 
 
 def safe_text(text: str, font_info: FontInfo) -> tuple[str, list[str]]:

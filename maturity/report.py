@@ -2,8 +2,9 @@
 
 Importing this module is cheap (the pages import it for ``report_filename``); fpdf2, the
 fonts and the charts load on the first build. The page and its typography are in ``report_pdf``
-(fonts in ``report_fonts``, charts in ``report_svg``), what is printed in ``report_data``, the sections in
-``report_sections`` (cover, summary, charts) and ``report_details`` (criteria, roadmap, appendix).
+(fonts in ``report_fonts``, charts in ``report_svg``, drawn by vl-convert in ``report_vl``), what
+is printed in ``report_data``, the sections in ``report_sections`` (cover, summary, charts) and
+``report_details`` (criteria, roadmap, appendix).
 Numbers are formatted with ``explain.fmt_index``/``fmt_level``, as on the pages.
 """
 
@@ -15,6 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from . import report_vl
 from .aggregate import IndicatorAggregate, group_answers
 from .assessment import Assessment
 from .explain import fmt_index, fmt_level
@@ -31,6 +33,7 @@ def build_report(
     loaded: LoadedModel, assessment: Assessment, *, lang: str = "zh", result: Result | None = None
 ) -> bytes:
     """The PDF of one assessment in ``lang`` (zh or en); ``result`` saves re-scoring it."""
+    report_vl.start()  # vl-convert warms up in its own process while fpdf2 and altair load here
     from .report_data import ReportData
     from .report_sections import render
 
@@ -56,6 +59,7 @@ def build_workshop_report(
     assessed_at: str | None = None,
 ) -> bytes:
     """The PDF of a workshop: scored on the group answers, with each question's distribution."""
+    report_vl.start()
     from .report_data import ReportData, WorkshopData
     from .report_sections import render
 

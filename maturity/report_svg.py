@@ -1,8 +1,10 @@
 """vl-convert's SVG charts placed in the PDF as vectors with real, selectable text.
 
 fpdf2 reads SVG with a few gaps (rules without a start point, empty paths, text-anchor on
-<tspan> lines, a black default stroke); ``for_fpdf`` adapts the SVG text to it. A chart that
-fpdf2 still cannot read goes in as a PNG of the same SVG.
+<tspan> lines, a black default stroke); ``for_fpdf`` adapts the SVG text to it, and first drops
+what draws nothing (Vega's unpainted group backgrounds, ARIA and class attributes, wrapper
+groups without attributes, opacity 1): fpdf2 spends its time per element. A chart that fpdf2
+still cannot read goes in as a PNG of the same SVG.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ _SVG_TEXT = re.compile(r">([^<>]*[^<>\s][^<>]*)<")
 _SVG_MULTILINE = re.compile(r"<text([^>]*)>((?:<tspan[^>]*>[^<]*</tspan>)+)</text>")
 _SVG_TSPAN = re.compile(r"<tspan([^>]*)>([^<]*)</tspan>")
 _SVG_DY = re.compile(r'\bdy="([-\d.]+)"')
+# Vega's group backgrounds carry their fill and stroke; without either (under the root
+# <g fill="none">) they draw nothing.
+_SVG_UNPAINTED = re.compile(r'<path class="background"(?![^>]*\s(?:fill|stroke)=)[^>]*/>')
+_SVG_NOISE = re.compile(r'\s(?:class|role|aria-[\w-]+|pointer-events)="[^"]*"')
+_SVG_GROUP = re.compile(r"<(/?)g\b([^>]*?)(/?)>")
 
 
 def _split_lines(match: re.Match[str]) -> str:
@@ -70,15 +77,46 @@ def place(pdf: ReportPDF, svg: str) -> None:
         raise
     except Exception:  # fpdf2's SVG support is partial; a raster copy always works
         LOG.warning("chart placed as PNG: fpdf2 could not read its SVG", exc_info=True)
-        import vl_convert
+        from . import report_vl
 
-        pdf.image(io.BytesIO(vl_convert.svg_to_png(svg, scale=2)), x=x, y=pdf.y, w=w, h=h)
+        pdf.image(io.BytesIO(report_vl.svg_to_png(svg, scale=2)), x=x, y=pdf.y, w=w, h=h)
     pdf.set_xy(pdf.l_margin, pdf.y + h)
     pdf.gap(2)
 
 
+def _unwrap_groups(svg: str) -> str:
+    """Drop the tags of <g> elements without attributes (their children stay where they are)."""
+    out, keep, pos = [], [], 0
+    for match in _SVG_GROUP.finditer(svg):
+        out.append(svg[pos:match.start()])
+        pos = match.end()
+        closing, has_attrs, empty = match[1], bool(match[2].strip()), match[3]
+        if closing:
+            if not keep or keep.pop():  # a stray </g> stays as it was
+                out.append(match[0])
+        elif empty:  # <g .../>: nothing inside
+            if has_attrs:
+                out.append(match[0])
+        else:
+            keep.append(has_attrs)
+            if has_attrs:
+                out.append(match[0])
+    out.append(svg[pos:])
+    return "".join(out)
+
+
+def simplify(svg: str) -> str:
+    """The same picture with fewer elements and attributes for fpdf2 to read (see the module doc)."""
+    if "<style" in svg:  # class attributes may matter
+        return svg
+    svg = _SVG_UNPAINTED.sub("", svg)
+    svg = _SVG_NOISE.sub("", svg).replace(' opacity="1"', "")
+    return _unwrap_groups(svg)
+
+
 def for_fpdf(svg: str, safe: Callable[[str], str]) -> str:
     """Adapt vl-convert's SVG to fpdf2: our font family, explicit defaults, text checked by ``safe``."""
+    svg = simplify(svg)
     svg = _SVG_FONT.sub(f'font-family="{pdftext.FAMILY}"', svg)
     svg = _SVG_EMPTY_PATH.sub("", svg)
     svg = _SVG_LINE.sub('<line x1="0" y1="0" ', svg)  # Vega omits the zero start of rules

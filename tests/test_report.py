@@ -11,16 +11,19 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.dom.minidom
+from pathlib import Path
 
 import pypdf
 import pytest
 
-from maturity import i18n, report_svg
+from maturity import i18n, report_sections, report_svg, report_vl
 from maturity.advice import roadmap
 from maturity.aggregate import aggregate
 from maturity.assessment import Assessment, read_json
 from maturity.loader import load_model, load_model_text
 from maturity.report import build_report, build_workshop_report, fmt_index, report_filename
+from maturity.report_data import ReportData
 from maturity.scoring import NA, score
 
 UNION = "张堃所在的某某工会"  # 堃 is outside GB2312: it needs the fallback font
@@ -250,3 +253,94 @@ def test_cli_writes_the_report(root, tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = squash(poppler("pdftotext", out.read_bytes(), tmp_path))
     assert "某某公司工会" in text and "引领力" in text
+
+
+# ---------------------------------------------------------------- charts: font, helper process, SVG for fpdf2
+
+
+def report_data(loaded, assessment, lang: str = "zh") -> ReportData:
+    return ReportData(loaded=loaded, lang=lang, result=score(loaded.model, assessment.answers),
+                      answers=dict(assessment.answers), notes={}, organisation=dict(assessment.organisation),
+                      assessed_at=assessment.assessed_at, answered_version=assessment.model_version)
+
+
+def test_chart_font_is_the_shipped_subset_renamed():
+    from fontTools.ttLib import TTFont
+
+    from maturity.fonts import BOLD, REGULAR
+
+    family, (directory,) = report_vl._chart_fonts()
+    assert family == report_vl.REPORT_FONT
+    copies = sorted(p for p in Path(directory).iterdir() if p.suffix == ".ttf")
+    assert [p.name for p in copies] == ["MaturityReportSansSC-Bold.ttf", "MaturityReportSansSC-Regular.ttf"]
+    for copy, shipped in zip(copies, (BOLD, REGULAR), strict=True):
+        a, b = TTFont(copy, lazy=True), TTFont(shipped, lazy=True)
+        assert a["name"].getDebugName(1) == report_vl.REPORT_FONT
+        # Same glyphs and advance widths: labels are measured as the PDF prints them.
+        assert a.getBestCmap() == b.getBestCmap()
+        assert a["hmtx"].metrics == b["hmtx"].metrics
+        assert a.reader["glyf"] == b.reader["glyf"]
+
+
+def test_helper_draws_what_vl_convert_draws_here(brand):
+    d = report_data(brand, brand_assessment(brand.model, "某某工会"))
+    report_vl.start()
+    assert report_vl._helper is not None and report_vl._helper.usable
+    def same(svg: str) -> str:  # clip ids count the charts a JavaScript runtime has drawn
+        return re.sub(r"clip\d+", "clip", svg)
+
+    for spec in report_sections.chart_specs(d).values():
+        assert same(report_vl.to_svg(spec)) == same(report_vl._here().vegalite_to_svg(spec))
+
+
+def test_report_is_built_when_the_helper_dies(tiny, tiny_assessment, tmp_path):
+    report_vl.start()
+    report_vl._helper.proc.kill()
+    report_vl._helper.proc.wait()
+    report_sections._svg.cache_clear()
+    text = squash(poppler("pdftotext", build_report(tiny, tiny_assessment, lang="zh"), tmp_path))
+    assert squash(i18n.t("report.charts.title", "zh")) in text
+    assert report_vl._helper.usable  # the next build started a new one
+
+
+def test_chart_is_drawn_here_when_the_helper_dies_on_a_request():
+    spec = '{"data": {"values": [{"a": 1}]}, "mark": "point", "encoding": {"x": {"field": "a", "type": "quantitative"}}}'
+    here = report_vl._here().vegalite_to_svg(spec)
+    report_vl.start()
+    helper = report_vl._helper
+    helper.proc.stdout = io.BytesIO(b"")  # the reply never comes: the pipe ends mid-request
+    assert report_vl.to_svg(spec) == here
+    assert helper.broken and not helper.usable and helper.proc.poll() is not None  # closed, it ended
+    report_vl.start()
+    report_vl._helper.proc.kill()  # dead before the request
+    report_vl._helper.proc.wait()
+    assert report_vl.to_svg(spec) == here
+
+
+def test_bad_spec_raises_vl_converts_own_error():
+    report_vl.start()
+    with pytest.raises(ValueError):
+        report_vl.to_svg('{"mark": "no-such-mark", "data": {"values": []}}')
+    assert report_vl._helper.usable  # an error in one chart does not stop the helper
+
+
+def test_simplified_svg_keeps_every_painted_element(brand):
+    d = report_data(brand, brand_assessment(brand.model, "某某工会"))
+    for svg in report_sections.chart_svgs(d).values():
+        out = report_svg.simplify(svg)
+        for tag in ("<text", "<line", "<tspan", "<rect", "<clipPath", "clip-path="):
+            assert out.count(tag) == svg.count(tag), tag
+        painted = [p for p in re.findall(r"<path[^>]*>", svg) if 'class="background"' not in p or " fill=" in p
+                   or " stroke=" in p]
+        assert len(re.findall(r"<path[^>]*>", out)) == len(painted)
+        assert len(re.findall(r"<g\b[^>]*[^/]>|<g>", out)) == out.count("</g>") and len(out) < len(svg)
+        xml.dom.minidom.parseString(out)  # well-formed
+
+
+def test_unwrapping_groups_keeps_structure():
+    svg = ('<svg><g fill="none"><g><g class="a" role="b"><line x2="1"/></g><g/><g class="c"/>'
+           '<g transform="translate(1,2)"><g><text>x</text></g></g></g></g></svg>')
+    assert report_svg.simplify(svg) == ('<svg><g fill="none"><line x2="1"/><g transform="translate(1,2)">'
+                                        '<text>x</text></g></g></svg>')
+    styled = '<svg><style>.a{fill:red}</style><g class="a"><path class="background" d="M0,0h1"/></g></svg>'
+    assert report_svg.simplify(styled) == styled
