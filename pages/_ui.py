@@ -214,3 +214,20 @@ def chart_spec(sha256: str, answers: dict[str, Any], targets: dict[str, Any], la
                ) -> dict[str, Any]:
     """The Vega-Lite spec of one results chart, built once per distinct set of answers."""
     return _chart_spec(sha256, _json_key(answers), _json_key(targets), lang_code, name)
+
+
+def answer_radio(model: Any, ind: Any, lang_code: str, key: str, current: Any) -> None:
+    """The anchored answers of one indicator as radio options (level name, level, text; N/A where allowed)."""
+    from maturity.scoring import NA
+
+    options: list[Any] = [s.level for s in model.scale] + ([NA] if ind.allow_na else [])
+
+    def label(v: Any) -> str:
+        # i18n.t with the captured language: a format_func may be called outside this run
+        if v == NA:
+            return i18n.t("q.na", lang_code)
+        return i18n.t("q.option", lang_code, name=escape_md(model.t(model.levels[v].name, lang_code)), level=v,
+                      text=escape_md(model.t(ind.answers[v], lang_code)))
+
+    st.radio(i18n.t("q.choose", lang_code), options, index=options.index(current) if current in options else None,
+             format_func=label, key=key, label_visibility="collapsed")

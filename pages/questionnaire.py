@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from maturity.i18n import t
-from maturity.scoring import NA
-from pages._ui import PAGES, current_record, escape_md, lang, org_label, pinned_model, store, tr
+from pages._ui import PAGES, answer_radio, current_record, escape_md, lang, org_label, pinned_model, store, tr
 
 L = lang()
 record = current_record()
@@ -76,18 +74,7 @@ with st.form(f"form-{crit.id}"):
         st.markdown(f"**{step + 1}.{n} {escape_md(m.t(ind.question, L))}**{flag}")
         if ind.help:
             st.caption(tr("q.evidence") + escape_md(m.t(ind.help, L)))
-        options: list = [s.level for s in m.scale] + ([NA] if ind.allow_na else [])
-
-        def label(v, ind=ind) -> str:
-            # i18n.t with the captured language: format_func may be called outside this run
-            if v == NA:
-                return t("q.na", L)
-            return t("q.option", L, name=escape_md(m.t(m.levels[v].name, L)), level=v,
-                     text=escape_md(m.t(ind.answers[v], L)))
-
-        current = answers.get(ind.id)
-        st.radio(tr("q.choose"), options, index=options.index(current) if current in options else None,
-                 format_func=label, key=f"ans-{ind.id}", label_visibility="collapsed")
+        answer_radio(m, ind, L, f"ans-{ind.id}", answers.get(ind.id))
         st.text_area(tr("q.note"), value=notes.get(ind.id, ""), key=f"note-{ind.id}", height=68,
                      max_chars=2000, placeholder=tr("q.note_placeholder"))
         st.divider()

@@ -5,10 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from maturity import charts
-from maturity.i18n import t
-from maturity.scoring import NA
 from maturity.workshop import WorkshopError, WorkshopService, normalise_code, session_criteria
-from pages._ui import escape_md, lang, pinned_model, store, tr
+from pages._ui import answer_radio, escape_md, lang, pinned_model, store, tr
 
 L = lang()
 svc = WorkshopService(store())
@@ -121,18 +119,7 @@ if crit is not None:
             st.markdown(f"**{n}. {escape_md(m.t(ind.question, L))}**")
             if ind.help:
                 st.caption(tr("q.evidence") + escape_md(m.t(ind.help, L)))
-            options: list = [s.level for s in m.scale] + ([NA] if ind.allow_na else [])
-
-            def label(v, ind=ind) -> str:
-                # i18n.t with the captured language: format_func may be called outside this run
-                if v == NA:
-                    return t("q.na", L)
-                return t("q.option", L, name=escape_md(m.t(m.levels[v].name, L)), level=v,
-                         text=escape_md(m.t(ind.answers[v], L)))
-
-            current = mine.get(ind.id)
-            st.radio(tr("q.choose"), options, index=options.index(current) if current in options else None,
-                     format_func=label, key=f"wsj_ans_{ind.id}", label_visibility="collapsed")
+            answer_radio(m, ind, L, f"wsj_ans_{ind.id}", mine.get(ind.id))
             st.divider()
         st.form_submit_button(tr("wsjoin.submit"), on_click=_submit, args=(crit.id,), type="primary",
                               width="stretch")
