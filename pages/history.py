@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from maturity import charts, tables
+from maturity import charts, compare
 from maturity.explain import fmt_index
 from maturity.scoring import score
 from maturity.settings import Settings, can_list
@@ -61,21 +61,21 @@ for s in summaries[:MAX_LISTED]:
         continue
     result = score(loaded.model, record.answers, record.targets)
     records[s.token], models[s.token] = (record, result), loaded.model
-    entries.append(tables.history_entry(s.token, str(s.organisation.get("name") or tr("assess.unnamed")),
+    entries.append(compare.history_entry(s.token, str(s.organisation.get("name") or tr("assess.unnamed")),
                                         s.assessed_at, s.created_at, loaded.model, result, L))
 if skipped:
     st.warning(tr("history.skipped", n=skipped))
 
 query = st.text_input(tr("history.filter"), key="history_filter", placeholder=tr("history.filter_placeholder"),
                       max_chars=120)
-shown = sorted(tables.filter_history(entries, query), key=lambda e: (e.assessed_at, e.created_at), reverse=True)
+shown = sorted(compare.filter_history(entries, query), key=lambda e: (e.assessed_at, e.created_at), reverse=True)
 st.caption(tr("history.count", shown=len(shown), total=len(entries)))
 if not shown:
     st.warning(tr("history.none_match"))
     st.stop()
-st.dataframe(tables.history_frame(shown, L), hide_index=True, width="stretch")
+st.dataframe(compare.history_frame(shown, L), hide_index=True, width="stretch")
 
-series = tables.index_series(shown, L)
+series = compare.index_series(shown, L)
 if not series.empty:
     st.subheader(tr("history.chart"))
     date, union, index = series.columns
@@ -101,7 +101,7 @@ st.subheader(tr("history.compare"))
 if len(tokens) < 2:
     st.info(tr("history.need_two"))
     st.stop()
-old_at, new_at = tables.default_pair(shown)
+old_at, new_at = compare.default_pair(shown)
 c1, c2 = st.columns(2)
 old_token = c1.selectbox(tr("history.old"), tokens, index=old_at, format_func=_label, key="history_old")
 new_token = c2.selectbox(tr("history.new"), tokens, index=new_at, format_func=_label, key="history_new")
@@ -111,7 +111,7 @@ if old_token == new_token:
 
 (old_record, old_result), old_model = records[old_token], models[old_token]
 (new_record, new_result), new_model = records[new_token], models[new_token]
-cmp = tables.compare(old_model, old_result, old_record.answers, new_model, new_result, new_record.answers, L)
+cmp = compare.compare(old_model, old_result, old_record.answers, new_model, new_result, new_record.answers, L)
 if not cmp.same_model:
     st.warning(tr("history.different_models", old=f"{old_model.t(old_model.title, L)} ({old_model.id})",
                   new=f"{new_model.t(new_model.title, L)} ({new_model.id})"))
@@ -136,7 +136,7 @@ if cmp.criteria and (old_model.lmin, old_model.lmax) == (new_model.lmin, new_mod
     st.caption(tr("history.radar_help", date=new_record.assessed_at))
 
 st.markdown(f"**{tr('history.by_criterion')}**")
-st.dataframe(tables.criteria_delta_frame(cmp, L), hide_index=True, width="stretch")
+st.dataframe(compare.criteria_delta_frame(cmp, L), hide_index=True, width="stretch")
 st.markdown(f"**{tr('history.by_indicator')}**")
 changed_only = st.toggle(tr("history.changed_only"), key="history_changed_only")
-st.dataframe(tables.indicator_delta_frame(cmp, L, changed_only=changed_only), hide_index=True, width="stretch")
+st.dataframe(compare.indicator_delta_frame(cmp, L, changed_only=changed_only), hide_index=True, width="stretch")

@@ -9,7 +9,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from maturity import tables
+from maturity import compare, tables
 from maturity.advice import roadmap
 from maturity.assessment import Assessment, AssessmentInvalid
 from maturity.scoring import NA, score
@@ -109,7 +109,7 @@ def test_export_filename(org, expected):
 def _entry(tiny, token, org, date, answers, created=0):
     result = score(tiny.model, answers)
     created_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=created)
-    return tables.history_entry(token, org, date, created_at, tiny.model, result, "zh")
+    return compare.history_entry(token, org, date, created_at, tiny.model, result, "zh")
 
 
 def test_history_entry_filter_and_frame(tiny):
@@ -119,10 +119,10 @@ def test_history_entry_filter_and_frame(tiny):
     ]
     assert entries[0].index == pytest.approx(score(tiny.model, ANSWERS).overall.index)
     assert entries[1].index is None and entries[1].stage == "—"
-    assert [e.token for e in tables.filter_history(entries, " 某某 ")] == ["a" * 20]
-    assert len(tables.filter_history(entries, "")) == 2
-    assert tables.filter_history(entries, "ＡＢ") == []  # full-width folds, but nothing matches
-    frame = tables.history_frame(entries, "zh")
+    assert [e.token for e in compare.filter_history(entries, " 某某 ")] == ["a" * 20]
+    assert len(compare.filter_history(entries, "")) == 2
+    assert compare.filter_history(entries, "ＡＢ") == []  # full-width folds, but nothing matches
+    frame = compare.history_frame(entries, "zh")
     assert list(frame["工会名称"]) == ["某某公司工会", "另一家工会"]
     assert list(frame["总指数"]) == [f"{entries[0].index:.1f}", "—"]
 
@@ -135,12 +135,12 @@ def test_index_series_has_one_line_per_union_with_two_points(tiny):
         _entry(tiny, "c" * 20, "乙工会", "2025-06-01", {"leading.party": 2}),  # one point: no line
         _entry(tiny, "d" * 20, "甲工会", "2025-07-01", {}),  # no index: not a point
     ]
-    series = tables.index_series(entries, "zh")
+    series = compare.index_series(entries, "zh")
     assert series.to_dict("records") == [
         {"评估日期": "2025-01-01", "工会名称": "甲工会", "总指数": 0.0},
         {"评估日期": "2025-06-01", "工会名称": "甲工会", "总指数": 100.0},
     ]
-    assert list(tables.index_series([], "en").columns) == ["Date", "Union", "Overall index"]
+    assert list(compare.index_series([], "en").columns) == ["Date", "Union", "Overall index"]
 
 
 @pytest.mark.parametrize(
@@ -149,7 +149,7 @@ def test_index_series_has_one_line_per_union_with_two_points(tiny):
 )
 def test_default_pair_prefers_the_same_union(tiny, names, expected):
     entries = [_entry(tiny, f"{k:020d}", n, "2025-01-01", {}) for k, n in enumerate(names)]
-    assert tables.default_pair(entries) == expected
+    assert compare.default_pair(entries) == expected
 
 
 # ---------------------------------------------------------------- compare
@@ -160,7 +160,7 @@ def test_compare_deltas_equal_the_scores(tiny):
     old_answers = {"leading.party": 1, "leading.model-workers": 2, "digital.platform": 3}
     new_answers = {"leading.party": 3, "leading.model-workers": 2, "digital.platform": NA, "organising.membership": 4}
     old, new = score(m, old_answers), score(m, new_answers)
-    cmp = tables.compare(m, old, old_answers, m, new, new_answers, "zh")
+    cmp = compare.compare(m, old, old_answers, m, new, new_answers, "zh")
     assert cmp.same_model and cmp.same_version
     assert (cmp.unmatched_criteria, cmp.unmatched_indicators) == (0, 0)
     by_id = {d.criterion_id: d for d in cmp.criteria}
@@ -177,13 +177,13 @@ def test_compare_deltas_equal_the_scores(tiny):
     changes = {d.indicator_id: d.change for d in cmp.indicators}
     assert changes == {"leading.party": "↑", "leading.model-workers": "=", "organising.membership": "≠",
                        "digital.platform": "≠"}
-    frame = tables.criteria_delta_frame(cmp, "zh")
+    frame = compare.criteria_delta_frame(cmp, "zh")
     row = frame[frame["准则"] == "引领力"].iloc[0]
-    assert row["指数变化"] == tables.signed(by_id["leading"].delta_index)
+    assert row["指数变化"] == compare.signed(by_id["leading"].delta_index)
     assert row["指数变化"].startswith("↑ +")
-    ind = tables.indicator_delta_frame(cmp, "zh")
+    ind = compare.indicator_delta_frame(cmp, "zh")
     assert list(ind.iloc[0][["原答案", "现答案", "变化"]]) == ["1 起步", "3 体系", "↑"]
-    assert len(tables.indicator_delta_frame(cmp, "zh", changed_only=True)) == 3
+    assert len(compare.indicator_delta_frame(cmp, "zh", changed_only=True)) == 3
     assert "未答" in set(ind["原答案"]) and "不适用" in set(ind["现答案"])
 
 
@@ -191,7 +191,7 @@ def test_compare_different_models_matches_by_id(tiny, model_factory):
     other = model_factory([0, 1, 2], {"leading": [("leading.party", 1), ("x.only", 1)], "fresh": [("y", 1)]}).model
     old_answers = {"leading.party": 0, "x.only": 2, "y": 1}
     new_answers = {"leading.party": 4}
-    cmp = tables.compare(other, score(other, old_answers), old_answers, tiny.model,
+    cmp = compare.compare(other, score(other, old_answers), old_answers, tiny.model,
                          score(tiny.model, new_answers), new_answers, "en")
     assert not cmp.same_model and not cmp.same_version
     assert [d.criterion_id for d in cmp.criteria] == ["leading"]
@@ -207,7 +207,7 @@ def test_compare_different_models_matches_by_id(tiny, model_factory):
     [(None, "—"), (12.345, "↑ +12.3"), (-3.0, "↓ −3.0"), (0.0, "= 0.0"), (0.04, "= 0.0"), (-0.04, "= 0.0")],
 )
 def test_signed(delta, shown):
-    assert tables.signed(delta) == shown
+    assert compare.signed(delta) == shown
 
 
 # ---------------------------------------------------------------- the model as a document
