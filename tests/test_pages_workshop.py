@@ -68,7 +68,7 @@ def test_participant_joins_answers_and_the_host_sees_it(root, store, tiny):
     metrics = {m.label: m.value for m in host.metric}
     assert metrics["参会人数"] == "1" and metrics["已提交答案数"] == "1"
     table = host.dataframe[0].value
-    assert list(table.iloc[:, 0]) == ["参与者 1"] and table.iloc[0, 1].startswith("1/")
+    assert list(table.iloc[:, 0]) == ["参会者 1"] and table.iloc[0, 1].startswith("1/")
     assert host.get("vega_lite_chart")
 
 

@@ -68,7 +68,7 @@ def test_join_answer_resume_and_aggregate(service, tiny):
     assert service.aggregates(ws.code)["leading.party"].group_answer == 3
     progress = service.progress(ws.code, key, "zh")
     assert progress.total == 4 and [n for _, n in progress.participants] == [2, 2, 2, 2]
-    assert progress.participants[0][0] == "参与者 1"
+    assert progress.participants[0][0] == "参会者 1"
 
 
 def test_bad_answers_are_refused_and_nothing_is_saved_half(service, tiny):
