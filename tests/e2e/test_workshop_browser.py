@@ -39,6 +39,10 @@ def test_host_and_participant(server, browser):
             label.click()
         phone.get_by_role("button", name="提交本组答案").click()
         phone.get_by_text(re.compile("已保存“引领力”的 4 个答案")).wait_for()
+        idle(phone)
+        # the next criterion's form follows at once
+        phone.locator('[data-testid="stForm"]').filter(has_text="1. ").first.wait_for()
+        assert phone.get_by_role("heading", name=re.compile("组织力")).count() == 1
         shot(phone, "ws-02-phone-answered")
 
         # the host panel refreshes itself every 5 s (st.fragment run_every)
