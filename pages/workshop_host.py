@@ -15,7 +15,7 @@ from maturity.aggregate import group_answers
 from maturity.explain import fmt_index, fmt_level
 from maturity.report import build_workshop_report, report_filename
 from maturity.scoring import score
-from maturity.workshop import WorkshopError, WorkshopService, session_criteria
+from maturity.workshop import ANONYMITY_MIN, WorkshopError, WorkshopService, session_criteria
 from pages._ui import catalog, escape_md, lang, pinned_model, store, tr
 
 L = lang()
@@ -77,6 +77,8 @@ crit_ids = session_criteria(m, ws)
 
 st.markdown(f"### {escape_md(ws.title)}")
 st.caption(tr("wshost.model_line", model=escape_md(m.t(m.title, L)), version=escape_md(m.version)))
+# Presenter mode, for the projector: no host link, no names, no controls; small anonymous groups hidden.
+present = st.toggle(tr("wshost.present"), key="wsh_present", help=tr("wshost.present_help"))
 
 join_url = f"{_site()}/workshop?w={ws.code}"
 host_url = f"{_site()}/workshop_host?w={ws.code}&k={key}"
@@ -88,9 +90,10 @@ with left:
                 f"{ws.code}</div>", unsafe_allow_html=True)
     st.markdown(tr("wshost.join_link"))
     st.code(join_url, language=None)
-    with st.expander(tr("wshost.host_link")):
-        st.warning(tr("wshost.host_link_warn"))
-        st.code(host_url, language=None)
+    if not present:
+        with st.expander(tr("wshost.host_link")):
+            st.warning(tr("wshost.host_link_warn"))
+            st.code(host_url, language=None)
 with right:
     qr = io.BytesIO()
     segno.make(join_url, error="m").save(qr, kind="png", scale=6, border=2)
@@ -158,22 +161,23 @@ def panel() -> None:
     c1.metric(tr("wshost.participants"), len(progress.participants))
     answered = sum(n for _, n in progress.participants)
     c2.metric(tr("wshost.answers"), answered)
-    if progress.participants:
+    if progress.participants and not present:
         st.dataframe({tr("wshost.col_participant"): [name for name, _ in progress.participants],
                       tr("wshost.col_answered"): [f"{n}/{progress.total}" for _, n in progress.participants]},
                      hide_index=True, width="stretch")
-    else:
+    elif not progress.participants:
         st.info(tr("wshost.nobody_yet"))
 
-    controls = st.columns(2)
-    if now.pace == "guided":
+    controls = st.columns(2) if not present else None
+    if controls is not None and now.pace == "guided":
         options = [None, *crit_ids]
         st.session_state.setdefault("wsh_open", now.current_criterion)
         controls[0].selectbox(tr("wshost.open_criterion"), options, key="wsh_open", on_change=_open,
                               format_func=lambda c: tr("wshost.open_none") if c is None
                               else m.t(m.criterion_by_id[c].name, L))
-    st.session_state.setdefault("wsh_reveal", now.revealed)
-    controls[1].toggle(tr("wshost.reveal"), key="wsh_reveal", on_change=_reveal, help=tr("wshost.reveal_help"))
+    if controls is not None:
+        st.session_state.setdefault("wsh_reveal", now.revealed)
+        controls[1].toggle(tr("wshost.reveal"), key="wsh_reveal", on_change=_reveal, help=tr("wshost.reveal_help"))
 
     levels = [None, *[s.level for s in m.scale]]
     for cid in crit_ids:
@@ -181,6 +185,8 @@ def panel() -> None:
         ind_ids = [i.id for i in crit.indicators]
         live = " 🟢" if now.pace == "guided" and now.current_criterion == cid else ""
         st.subheader(f"{escape_md(m.t(crit.name, L))}{live}")
+        if present and not now.named:
+            ind_ids = [i for i in ind_ids if aggs[i].n + aggs[i].n_na >= ANONYMITY_MIN]
         if any(aggs[i].n + aggs[i].n_na for i in ind_ids):
             spec = charts.distribution(m, aggs, ind_ids, L).to_dict(validate=False)
             st.vega_lite_chart(spec, width="stretch")
@@ -189,6 +195,8 @@ def panel() -> None:
         for i in ind_ids:
             if aggs[i].disagreement:
                 st.markdown(f"⚠ {tr('wshost.disagree')}：{escape_md(m.t(m.indicator_by_id[i].question, L))}")
+        if present:
+            continue
         with st.expander(tr("wshost.consensus")):
             for ind in crit.indicators:
                 flag = "⚠ " if aggs[ind.id].disagreement else ""
@@ -210,6 +218,8 @@ def panel() -> None:
         tr("wshost.col_level"): [fmt_level(result.criteria[c].score.level) for c in crit_ids],
         tr("wshost.col_index"): [fmt_index(result.criteria[c].score.index) for c in crit_ids],
     }, hide_index=True, width="stretch")
+    if present:
+        return
     people = len(progress.participants)
     day = dt.date.today().isoformat()
     d1, d2 = st.columns(2)
@@ -231,7 +241,7 @@ def panel() -> None:
 
 panel()
 
-if ws.is_open:
+if ws.is_open and not present:
     st.divider()
     with st.container(border=True):
         st.markdown(f"**{tr('wshost.close_title')}**")

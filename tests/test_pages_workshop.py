@@ -133,3 +133,21 @@ def test_named_session_needs_a_name(root, store, tiny):
     at = click(at, "Join")
     assert any("This workshop asks for your name." in e.value for e in at.error)
     assert "p" not in at.query_params
+
+
+def test_presenter_mode_hides_the_key_names_and_controls(root, store, tiny):
+    svc = WorkshopService(store)
+    ws, key = svc.create(tiny, "投屏测试", named=True)
+    person = svc.join(ws.code, "张堃")
+    svc.submit(person.token, {"leading.party": 2})
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
+    at.query_params["w"], at.query_params["k"] = ws.code, key
+    at.run()
+    at.switch_page("pages/workshop_host.py").run()
+    assert any(key in c.value for c in at.code)  # the host's own screen shows the host link
+    at.toggle(key="wsh_present").set_value(True).run()
+    assert not at.exception
+    shown = " ".join([c.value for c in at.code] + [m.value for m in at.markdown] + [e.label for e in at.expander])
+    assert key not in shown and "张堃" not in shown
+    assert not at.get("dataframe") and not [b for b in at.button if b.key == "wsh_close"]
+    assert ws.code in shown  # the join code stays big on the screen
