@@ -52,6 +52,11 @@ def main() -> None:
     rng = random.Random(1)
     store.save_answers(rec.token, {i.id: rng.randint(1, 5) for i in loaded.model.indicators})
     query = f"a={rec.token}"
+    from maturity.workshop import WorkshopService
+
+    svc = WorkshopService(store)
+    ws, _ = svc.create(loaded, "基准研讨")
+    person = svc.join(ws.code)
 
     results: dict[str, list[float]] = {}
     with serve(ROOT / "benchmarks/blank_app.py") as port:
@@ -65,6 +70,8 @@ def main() -> None:
             store.save_answers(rec.token, {ind: 1 + (i // 5**k) % 5 for k, ind in enumerate(ids)})
 
         results["results, answer changed"] = asyncio.run(measure(port, query, "results", args.runs, change))
+        results["workshop participant"] = asyncio.run(
+            measure(port, f"w={ws.code}&p={person.token}", "workshop", args.runs))
 
     blank = statistics.median(results["blank page"])
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")

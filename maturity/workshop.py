@@ -285,15 +285,14 @@ class WorkshopService:
         """Resume a participant by the token of their link (None for unknown or malformed tokens)."""
         if not token or not _TOKEN.match(token):
             return None
-        q = select(S.participants, S.workshops.c.code).join(
-            S.workshops, S.workshops.c.id == S.participants.c.workshop_id).where(S.participants.c.token == token)
+        p = S.participants
+        q = select(S.workshops, p.c.id.label("p_id"), p.c.token.label("p_token"), p.c.name.label("p_name")).join(
+            p, S.workshops.c.id == p.c.workshop_id).where(p.c.token == token)
         with self.store.reading() as conn:
-            row = conn.execute(q).first()
+            row = conn.execute(q).first()  # one query: the participant and their workshop
         if row is None:
             return None
-        ws = self.get(row.code)
-        assert ws is not None
-        return Participant(row.id, row.workshop_id, row.token, row.name), ws
+        return Participant(row.p_id, row.id, row.p_token, row.p_name), _workshop(row)
 
     def submit(self, token: str, answers: Mapping[str, Answer | None]) -> None:
         """Store one participant's answers at once (upsert; None clears). All or nothing."""
@@ -339,9 +338,10 @@ class WorkshopService:
     def answers_of(self, token: str) -> dict[str, Answer]:
         """A participant's own answers (nobody else's)."""
         found = self.participant(token)
-        if found is None:
-            return {}
-        person, _ = found
+        return {} if found is None else self.answers_of_participant(found[0])
+
+    def answers_of_participant(self, person: Participant) -> dict[str, Answer]:
+        """The answers of a participant already looked up (saves a query on every page run)."""
         q = select(S.workshop_answers.c.indicator_id, S.workshop_answers.c.level, S.workshop_answers.c.is_na).where(
             S.workshop_answers.c.participant_id == person.id)
         with self.store.reading() as conn:
@@ -373,9 +373,10 @@ class WorkshopService:
         """What a participant may see of the group: nothing until revealed; in an anonymous
         session, no breakdown (None) for an indicator with fewer than three answers."""
         found = self.participant(token)
-        if found is None:
-            return None
-        _, ws = found
+        return None if found is None else self.group_view_of(found[1])
+
+    def group_view_of(self, ws: Workshop) -> dict[str, IndicatorAggregate | None] | None:
+        """:meth:`group_view` for a workshop already looked up."""
         if not ws.revealed:
             return None
         aggs = self.aggregates(ws.code)

@@ -59,7 +59,7 @@ if st.query_params.get("p") != person.token:
 loaded = pinned_model(ws)
 m = loaded.model
 crit_ids = session_criteria(m, ws)
-mine = svc.answers_of(person.token)
+mine = svc.answers_of_participant(person)
 
 st.markdown(f"### {escape_md(ws.title)}")
 who = escape_md(person.name) if person.name else tr("wsjoin.anonymous_you")
@@ -124,7 +124,7 @@ if crit is not None:
         st.form_submit_button(tr("wsjoin.submit"), on_click=_submit, args=(crit.id,), type="primary",
                               width="stretch")
 
-group = svc.group_view(person.token)
+group = svc.group_view_of(ws)
 st.divider()
 st.subheader(tr("wsjoin.group"))
 if group is None:
