@@ -81,3 +81,14 @@ def test_score_finds_model_by_id_or_says_so(root, tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     res = run(root, "score", str(path))
     assert res.returncode == 1 and "no-such-model" in res.stderr
+
+
+def test_sample_data_scores_and_reports(root, tmp_path):
+    """data/sample-assessment.json, used in the README, stays valid against the shipped model."""
+    res = run(root, "score", "data/sample-assessment.json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["overall"]["answered"] == 32
+    out = tmp_path / "sample.pdf"
+    res = run(root, "report", "data/sample-assessment.json", "-o", str(out), "--lang", "zh")
+    assert res.returncode == 0, res.stderr
+    assert out.read_bytes().startswith(b"%PDF")
