@@ -24,7 +24,8 @@ def catalogue(lang: str) -> dict[str, str]:
     for path in sorted(_LOCALES.glob(f"*.{lang}.yaml")):
         with open(path, encoding="utf-8") as fh:
             part: dict[str, str] = {}
-            _flatten(yaml.safe_load(fh) or {}, "", part)
+            # libyaml when present: the catalogue is read at every process start (CLI, PDF)
+            _flatten(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}, "", part)
         clash = set(part) & set(flat)
         if clash:
             raise ValueError(f"{path.name} repeats keys: {sorted(clash)}")
