@@ -75,6 +75,12 @@ async def participant(port: int, code: str, token: str, criteria: int, think: tu
                 widgets.append(button)
                 times.append(await s.rerun(query, "workshop", widgets))
                 sent[token] = sent.get(token, 0) + len(radios)
+                shown = [d.delta.new_element for d in s.deltas]
+                problems = [e.exception.message for e in shown if e.WhichOneof("type") == "exception"]
+                problems += [e.alert.body for e in shown if e.WhichOneof("type") == "alert"
+                             and e.alert.format == e.alert.ERROR]
+                if problems:
+                    errors.append("the page said: " + problems[0][:200])
     except Exception as exc:
         errors.append(f"{type(exc).__name__}: {exc}")
 

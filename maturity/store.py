@@ -145,8 +145,13 @@ class Store:
             raise ValueError(f"unsupported database: {self.dialect} (use sqlite or postgresql)")
         self.url: str = parsed.render_as_string(hide_password=True)
         self._lock: AbstractContextManager[Any] = nullcontext()
+        # SQLite has one writer at a time anyway. Queueing this process's writers on a lock is
+        # fair and cheap; left to SQLite's busy handler, 200 threads starve each other until
+        # some give up with "database is locked" (seen in benchmarks/bench_workshop.py).
+        self._write_lock: AbstractContextManager[Any] = nullcontext()
         if self.dialect == "sqlite":
             self._engine = self._sqlite_engine(parsed)
+            self._write_lock = threading.RLock()
         else:
             self._engine = create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
         self._writer = self._engine.execution_options(**{_WRITE: True})
@@ -200,7 +205,7 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._lock, self._writer.begin() as conn:
+        with self._write_lock, self._lock, self._writer.begin() as conn:
             yield conn
 
     def _insert(self, table: Any) -> Any:

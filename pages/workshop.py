@@ -104,6 +104,9 @@ def _submit(crit_id: str) -> None:
     except WorkshopError as exc:
         st.session_state["wsj_flash"] = ("error", exc.message(L))
         return
+    except Exception as exc:
+        st.session_state["wsj_flash"] = ("error", tr("q.save_failed", detail=type(exc).__name__))
+        return
     st.session_state["wsj_flash"] = ("success", tr("wsjoin.saved", name=m.t(c.name, L), n=len(answers)))
     k = crit_ids.index(crit_id)
     if ws.pace == "free" and k + 1 < len(crit_ids):

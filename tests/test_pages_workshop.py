@@ -151,3 +151,22 @@ def test_presenter_mode_hides_the_key_names_and_controls(root, store, tiny):
     assert key not in shown and "张堃" not in shown
     assert not at.get("dataframe") and not [b for b in at.button if b.key == "wsh_close"]
     assert ws.code in shown  # the join code stays big on the screen
+
+
+def test_a_database_failure_on_submit_is_a_message_and_stores_nothing(root, store, tiny, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    svc, ws, _ = session(store, tiny)
+    person = svc.join(ws.code)
+    at = open_with(root, "workshop", p=person.token)
+
+    def locked(self, token, answers):
+        raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(WorkshopService, "submit", locked)
+    at.radio(key="wsj_ans_leading.party").set_value(3)
+    at = click(at, "提交本组答案")
+    assert not at.exception, at.exception
+    assert any("保存失败" in e.value for e in at.error)
+    monkeypatch.undo()
+    assert svc.answers_of(person.token) == {}
