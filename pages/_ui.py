@@ -231,3 +231,10 @@ def answer_radio(model: Any, ind: Any, lang_code: str, key: str, current: Any) -
 
     st.radio(i18n.t("q.choose", lang_code), options, index=options.index(current) if current in options else None,
              format_func=label, key=key, label_visibility="collapsed")
+
+
+def assessment_header(title: str, record: Any, model: Any) -> None:
+    """Page title, the union's name (as text) and the model line of an open assessment."""
+    st.title(title)
+    st.markdown(f"#### {escape_md(org_label(record.organisation))}")
+    st.caption(f"{model.t(model.title, _lang())} · {model.version} · {record.assessed_at}")

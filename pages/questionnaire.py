@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui import PAGES, answer_radio, current_record, escape_md, lang, org_label, pinned_model, store, tr
+from pages._ui import PAGES, answer_radio, assessment_header, current_record, escape_md, lang, pinned_model, store, tr
 
 L = lang()
 record = current_record()
@@ -12,9 +12,7 @@ loaded = pinned_model(record)
 m = loaded.model
 answers, notes = record.answers, record.notes
 
-st.title(tr("q.title"))
-st.markdown(f"#### {escape_md(org_label(record.organisation))}")
-st.caption(f"{m.t(m.title, L)} · {m.version}")
+assessment_header(tr("q.title"), record, m)
 
 done = sum(1 for i in m.indicators if i.id in answers)
 st.progress(done / len(m.indicators), text=tr("q.progress", done=done, total=len(m.indicators)))

@@ -8,7 +8,7 @@ import streamlit as st
 from maturity.explain import explain_criterion, explain_mean_of_criteria, explain_tag, fmt_index, fmt_level
 from maturity.i18n import t
 from maturity.scoring import score
-from pages._ui import PAGES, chart_spec, current_record, escape_md, lang, org_label, pinned_model, stars, store, tr
+from pages._ui import PAGES, assessment_header, chart_spec, current_record, escape_md, lang, org_label, pinned_model, stars, store, tr
 
 L = lang()
 record = current_record()
@@ -17,9 +17,7 @@ m = loaded.model
 result = score(m, record.answers, record.targets)
 n_levels = len(m.scale)
 
-st.title(tr("r.title"))
-st.markdown(f"#### {escape_md(org_label(record.organisation))}")
-st.caption(f"{m.t(m.title, L)} · {m.version} · {record.assessed_at}")
+assessment_header(tr("r.title"), record, m)
 
 if result.overall.value is None:
     st.warning(tr("r.nothing"))

@@ -8,7 +8,7 @@ from maturity import tables
 from maturity.advice import roadmap
 from maturity.model import HORIZONS
 from maturity.scoring import score
-from pages._ui import PAGES, current_record, escape_md, lang, org_label, pinned_model, tr
+from pages._ui import PAGES, assessment_header, current_record, escape_md, lang, org_label, pinned_model, tr
 
 L = lang()
 record = current_record()
@@ -16,9 +16,7 @@ m = pinned_model(record).model
 result = score(m, record.answers, record.targets)
 plan = roadmap(m, result)
 
-st.title(tr("roadmap.title"))
-st.markdown(f"#### {escape_md(org_label(record.organisation))}")
-st.caption(f"{m.t(m.title, L)} · {m.version} · {record.assessed_at}")
+assessment_header(tr("roadmap.title"), record, m)
 
 if result.overall.value is None:
     st.info(tr("roadmap.nothing"))
