@@ -28,13 +28,6 @@ Chart = alt.Chart | alt.LayerChart | alt.HConcatChart | alt.VConcatChart
 # ---------------------------------------------------------------- labels shared with the report
 
 
-def stars(model: MaturityModel, level: int | None) -> str:
-    """A level as stars, one per scale step: level 3 of 1–5 is '★★★☆☆'."""
-    n = model.lmax - model.lmin + 1
-    filled = 0 if level is None else max(0, min(n, level - model.lmin + 1))
-    return "★" * filled + "☆" * (n - filled)
-
-
 def level_name(model: MaturityModel, level: int | None, lang: str) -> str:
     """The scale's name of a whole level ('' when undefined)."""
     if level is None or level not in model.levels:

@@ -32,11 +32,10 @@ from .chart_kit import (
     mark,
     mix,
     short,
-    stars,
     to_png,
     to_svg,
 )
-from .explain import fmt_index, fmt_level
+from .explain import fmt_index, fmt_level, stars
 from .i18n import t
 from .model import MaturityModel
 from .scoring import NA, Answer, Result, Score

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .i18n import t
@@ -17,6 +18,13 @@ def fmt_index(value: float | None) -> str:
 def fmt_level(value: float | None) -> str:
     """A level as shown everywhere: one decimal, or a dash."""
     return "—" if value is None else f"{value:.1f}"
+
+
+def stars(model: MaturityModel, level: int | None) -> str:
+    """A level as stars, one per scale step: level 3 of 1–5 is '★★★☆☆' (cadres know star ratings)."""
+    n = model.lmax - model.lmin + 1
+    filled = 0 if level is None else max(0, min(n, level - model.lmin + 1))
+    return "★" * filled + "☆" * (n - filled)
 
 
 @dataclass(frozen=True)
@@ -61,27 +69,23 @@ def explain_criterion(model: MaturityModel, result: Result, crit_id: str, answer
     return Explanation(rows, _formula(result.criteria[crit_id].score, lang))
 
 
-def explain_mean_of_criteria(model: MaturityModel, s: Score, lang: str) -> Explanation:
-    """A group's or the overall score: its criteria's S and weights."""
+def _weighted_terms(s: Score, name_of: Callable[[str], str], lang: str) -> Explanation:
     rows = [
         {
-            t("explain.col.item", lang): model.t(model.criterion_by_id[term.id].name, lang),
+            t("explain.col.item", lang): name_of(term.id),
             t("explain.col.s", lang): round(term.value, 4),
             t("explain.col.weight", lang): term.weight,
         }
         for term in s.terms
     ]
     return Explanation(rows, _formula(s, lang))
+
+
+def explain_mean_of_criteria(model: MaturityModel, s: Score, lang: str) -> Explanation:
+    """A group's or the overall score: its criteria's S and weights."""
+    return _weighted_terms(s, lambda cid: model.t(model.criterion_by_id[cid].name, lang), lang)
 
 
 def explain_tag(model: MaturityModel, s: Score, lang: str) -> Explanation:
     """A tag's score: the tagged indicators' s and weights."""
-    rows = [
-        {
-            t("explain.col.item", lang): model.t(model.indicator_by_id[term.id].question, lang),
-            t("explain.col.s", lang): round(term.value, 4),
-            t("explain.col.weight", lang): term.weight,
-        }
-        for term in s.terms
-    ]
-    return Explanation(rows, _formula(s, lang))
+    return _weighted_terms(s, lambda iid: model.t(model.indicator_by_id[iid].question, lang), lang)

@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from .advice import Roadmap
 from .assessment import Assessment, AssessmentError, AssessmentInvalid, parse_bytes
+from .explain import stars
 from .i18n import t
 from .loader import LoadedModel
 from .model import Criterion, Indicator, MaturityModel
@@ -138,11 +139,10 @@ def frame_with_headers(data: list[dict[str, Any]], columns: Sequence[str], lang:
 
 def scale_frame(model: MaturityModel, lang: str) -> pd.DataFrame:
     """The scale: level, stars, name and what the level means."""
-    n = len(model.scale)
     data = [
-        {"level": s.level, "stars": "★" * (k + 1) + "☆" * (n - k - 1), "name": model.t(s.name, lang),
+        {"level": s.level, "stars": stars(model, s.level), "name": model.t(s.name, lang),
          "description": model.t(s.description, lang)}
-        for k, s in enumerate(model.scale)
+        for s in model.scale
     ]
     return frame_with_headers(data, ("level", "stars", "name", "description"), lang, "models")
 

@@ -176,13 +176,6 @@ PAGES = {
 }
 
 
-def stars(level: int | None, top: int) -> str:
-    """A level as stars, ★★★☆☆: union cadres know star ratings."""
-    if level is None:
-        return "☆" * top
-    return "★" * level + "☆" * (top - level)
-
-
 def org_label(org: dict[str, Any]) -> str:
     """The union's name for titles, or a placeholder."""
     return str(org.get("name") or tr("assess.unnamed"))

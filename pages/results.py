@@ -5,17 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from maturity.explain import explain_criterion, explain_mean_of_criteria, explain_tag, fmt_index, fmt_level
+from maturity.explain import explain_criterion, explain_mean_of_criteria, explain_tag, fmt_index, fmt_level, stars
 from maturity.i18n import t
 from maturity.scoring import score
-from pages._ui import PAGES, assessment_header, chart_spec, current_record, escape_md, lang, org_label, pinned_model, stars, store, tr
+from pages._ui import PAGES, assessment_header, chart_spec, current_record, escape_md, lang, org_label, pinned_model, store, tr
 
 L = lang()
 record = current_record()
 loaded = pinned_model(record)
 m = loaded.model
 result = score(m, record.answers, record.targets)
-n_levels = len(m.scale)
 
 assessment_header(tr("r.title"), record, m)
 
@@ -29,7 +28,7 @@ stage_name = m.t(m.levels[stage].name, L) if stage is not None else "—"
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(tr("r.index"), fmt_index(result.overall.index), help=tr("r.index_help"))
 c2.metric(tr("r.stage"), stage_name, help=tr("r.stage_help"))
-c2.markdown(stars(None if stage is None else stage - m.lmin + 1, n_levels))
+c2.markdown(stars(m, stage))
 c3.metric(tr("r.avg_level"), fmt_level(result.overall.level), help=tr("r.avg_help"))
 c4.metric(tr("r.coverage"), f"{100 * result.coverage:.0f}%", help=tr("r.coverage_help"))
 if stage is not None and m.levels[stage].description:
