@@ -4,6 +4,13 @@ PyYAML's SafeLoader builds plain data but forgets positions; we compose the node
 tree ourselves, refuse aliases (so an alias bomb never expands), flag duplicate
 keys (which SafeLoader silently overwrites) and record a ``(line, col)`` for each
 path so that validation errors can point at the source.
+
+Before anything is composed, one pass over the parser's flat event stream refuses
+aliases, tags other than the plain core ones, and nesting deeper than
+:data:`MAX_DEPTH`: libyaml's composer recurses in C and, in PyYAML 6.0.3, crashes the
+whole process on ``'- ' * 25000`` in a thread, and the pure-Python one raises
+RecursionError. Every scalar is then built with its errors caught and located, so
+reading raises only :class:`YamlReadError` or returns :class:`YamlProblem` records.
 """
 
 from __future__ import annotations
@@ -14,6 +21,13 @@ from typing import Any
 import yaml
 
 MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64  # mappings and lists inside each other; a real model nests fewer than 20
+MAX_NUMBER_CHARS = 64  # longer numbers are refused, not computed (int() of 5,000 digits raises)
+
+# Explicit tags a model may use: the core scalar and collection tags. Everything else
+# (!!python/…, !!timestamp, !!binary, !custom) is refused before composing.
+_CORE = "tag:yaml.org,2002:"
+ALLOWED_TAGS = frozenset({"!", *(_CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq"))})
 
 Path = tuple[str | int, ...]
 
@@ -59,12 +73,38 @@ class YamlReadError(Exception):
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _refuse_aliases(text: str) -> None:
-    """Scan the event stream (cheap; nothing is built) and refuse the first alias."""
+def _scan(text: str) -> None:
+    """One pass over the event stream (flat, nothing built): refuse aliases, odd tags, deep nesting."""
+    depth = 0
     for event in yaml.parse(text, Loader=_SafeLoader):
-        if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
-            raise YamlReadError(YamlProblem(mark.line + 1, mark.column + 1, (), "yaml.alias"))
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.tag is not None and event.tag not in ALLOWED_TAGS:
+                _fail(event, "yaml.tag", tag=_clip(event.tag.replace(_CORE, "!!", 1)))
+        elif kind in _OPEN:
+            depth += 1
+            if depth > MAX_DEPTH:
+                _fail(event, "yaml.too_deep", limit=MAX_DEPTH)
+            if event.tag is not None and event.tag not in ALLOWED_TAGS:
+                _fail(event, "yaml.tag", tag=_clip(event.tag.replace(_CORE, "!!", 1)))
+        elif kind in _CLOSE:
+            depth -= 1
+        elif kind is yaml.AliasEvent:
+            _fail(event, "yaml.alias")
+
+
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _fail(event: yaml.Event, code: str, **params: Any) -> None:
+    mark = event.start_mark
+    raise YamlReadError(YamlProblem(mark.line + 1, mark.column + 1, (), code, params))
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    """A piece of the file quoted in a message, never a page long."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def decode(raw: bytes) -> str:
@@ -87,18 +127,18 @@ def decode(raw: bytes) -> str:
 def read(text: str) -> tuple[Any, Positions, list[YamlProblem]]:
     """Parse YAML text into plain data, positions and non-fatal problems (duplicate keys)."""
     try:
-        _refuse_aliases(text)
-        # Composing does not expand aliases, and there are none left anyway.
+        _scan(text)
+        # Composing is safe now: no aliases to expand, no tags to run, nesting bounded.
         node = yaml.compose(text, Loader=_SafeLoader)
     except YamlReadError:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        detail = exc.problem or str(exc)
+        detail = _clip(exc.problem or str(exc), 200)
         raise YamlReadError(YamlProblem(line, col, (), "yaml.syntax", {"detail": detail})) from None
     except yaml.YAMLError as exc:
-        raise YamlReadError(YamlProblem(1, 1, (), "yaml.syntax", {"detail": str(exc)})) from None
+        raise YamlReadError(YamlProblem(1, 1, (), "yaml.syntax", {"detail": _clip(str(exc), 200)})) from None
     positions = Positions()
     problems: list[YamlProblem] = []
     if node is None:
@@ -108,31 +148,56 @@ def read(text: str) -> tuple[Any, Positions, list[YamlProblem]]:
 
 
 def _build(node: yaml.Node, path: Path, pos: Positions, problems: list[YamlProblem]) -> Any:
-    pos.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    pos.values[path] = _where(node)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if key_node.tag == _CORE + "merge":
+                problems.append(YamlProblem(*_where(key_node), path, "yaml.merge_key"))
+                continue
+            key = _scalar(key_node, path, problems) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is _BAD:
+                continue
             if key is None or isinstance(key, (list, dict)):
-                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                problems.append(YamlProblem(line, col, path, "yaml.bad_key"))
+                problems.append(YamlProblem(*_where(key_node), path, "yaml.bad_key"))
                 continue
             child = (*path, key)
             if key in out:
-                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                problems.append(YamlProblem(line, col, child, "yaml.duplicate_key", {"key": key}))
-            pos.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                problems.append(YamlProblem(*_where(key_node), child, "yaml.duplicate_key", {"key": _clip(str(key))}))
+            pos.keys[child] = _where(key_node)
             out[key] = _build(value_node, child, pos, problems)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), pos, problems) for i, item in enumerate(node.value)]
-    return _scalar(node)
+    value = _scalar(node, path, problems)
+    return None if value is _BAD else value
 
 
-def _scalar(node: yaml.Node) -> Any:
-    # A fresh constructor per scalar: cheap, and no state shared between threads.
-    value = yaml.constructor.SafeConstructor().construct_object(node, deep=True)
-    # Dates and binary become text: the model format has no use for them.
+def _where(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+_BAD = object()
+_SCALAR_ERRORS = (yaml.YAMLError, ValueError, KeyError, TypeError, OverflowError)
+
+
+def _scalar(node: yaml.Node, path: Path, problems: list[YamlProblem]) -> Any:
+    """The scalar's value, or _BAD after recording a located problem."""
+    tag, text = node.tag, str(node.value)
+    if tag == _CORE + "merge":  # "<<" as a value is only text
+        return text
+    if tag == _CORE + "timestamp":  # dates stay text: the model format has no use for them
+        return text
+    if tag in (_CORE + "int", _CORE + "float") and len(text) > MAX_NUMBER_CHARS:
+        problems.append(YamlProblem(*_where(node), path, "yaml.long_number", {"limit": MAX_NUMBER_CHARS}))
+        return _BAD
+    try:
+        # A fresh constructor per scalar: cheap, and no state shared between threads.
+        value = yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    except _SCALAR_ERRORS:
+        problems.append(YamlProblem(*_where(node), path, "yaml.bad_value",
+                                    {"tag": tag.removeprefix(_CORE), "value": _clip(text)}))
+        return _BAD
     if not isinstance(value, (str, int, float, bool, type(None))):
-        return str(node.value)
+        return text
     return value

@@ -105,9 +105,11 @@ def load_model_text(text: str, file: str = "<model>") -> LoadedModel:
     except _yaml.YamlReadError as exc:
         raise ModelLoadError([_from_problem(file, exc.problem, None)]) from None
     check = _Checker(file, data, pos)
-    for problem in problems:
-        check.errors.append(_from_problem(file, problem, data))
     model = check.run()
+    # A value the reader refused reads as missing: the schema's complaint about it there is noise.
+    refused = {(p.line, p.col) for p in problems}
+    check.errors = [e for e in check.errors if (e.line, e.col) not in refused]
+    check.errors += [_from_problem(file, problem, data) for problem in problems]
     if check.errors or model is None:
         errors = sorted(set(check.errors), key=lambda e: (e.line, e.col, e.path, e.code))
         raise ModelLoadError(errors)
@@ -124,6 +126,10 @@ def load_folder(folder: str | Path) -> Catalog:
             loaded = load_model(path)
         except ModelLoadError as exc:
             catalog.broken[str(path)] = exc.errors
+            continue
+        except (RecursionError, MemoryError, ValueError, TypeError) as exc:
+            # A reader bug must not take the other models (and every page listing them) down with it.
+            catalog.broken[str(path)] = [ModelError(str(path), 1, 1, "", "unreadable", {"detail": type(exc).__name__})]
             continue
         if loaded.model.id in catalog.models:
             first = catalog.models[loaded.model.id].file
@@ -227,7 +233,9 @@ class _Checker:
             return
         ctx = {k: v for k, v in (err.get("ctx") or {}).items()}
         value = err.get("input")
-        shown = value if isinstance(value, (str, int, float, bool, type(None))) else type(value).__name__
+        shown = value if isinstance(value, (int, float, bool, type(None))) else type(value).__name__
+        if isinstance(value, str):
+            shown = _yaml._clip(value)
         params = {"detail": err["msg"], "value": shown, **{k: str(v) for k, v in ctx.items()}}
         known = t(f"model_error.pyd.{kind}", "en") != f"model_error.pyd.{kind}"
         self.error(loc, f"pyd.{kind}" if known else "invalid", **params)

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -17,12 +18,21 @@ from pydantic import (
     StrictInt,
     ValidationInfo,
 )
+from pydantic_core import PydanticCustomError
 
 FORMAT = "maturity-model/1"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 HORIZONS = ("quick", "mid", "long")
 EFFORTS = ("low", "medium", "high")
+MAX_VERSION = 200  # the VARCHAR of model_snapshots.version and assessments.model_version
+
+
+def _no_nul(value: str) -> str:
+    """PostgreSQL refuses NUL in text that SQLite would store: refuse it for both, here."""
+    if "\x00" in value:
+        raise PydanticCustomError("no_nul", "must not contain a NUL character")
+    return value
 
 
 def _coerce_text(value: Any, info: ValidationInfo) -> Any:
@@ -106,7 +116,7 @@ class MaturityModel(_Strict):
 
     format: str
     id: Annotated[str, Field(pattern=ID_PATTERN)]
-    version: Annotated[str, Field(min_length=1)]
+    version: Annotated[str, Field(min_length=1, max_length=MAX_VERSION), AfterValidator(_no_nul)]
     title: Text
     description: Text | None = None
     languages: Annotated[list[str], Field(min_length=1)]

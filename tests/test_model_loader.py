@@ -41,6 +41,13 @@ def test_tiny_model_loads_with_structure(tiny):
         ("negative-weight.yaml", 25, 21, "groups[0].criteria[0].indicators[0].weight", "must be greater than 0"),
         ("alias-bomb.yaml", 3, 8, "", "anchors and aliases"),
         ("latin1.yaml", 3, 11, "", "not UTF-8"),
+        ("merge-key.yaml", 5, 1, "", "merge keys (<<) are not supported"),
+        ("custom-tag.yaml", 4, 8, "", "YAML tag '!custom' is not supported"),
+        ("python-tag.yaml", 4, 8, "", "YAML tag '!!python/name:os.system' is not supported"),
+        ("bad-int.yaml", 5, 15, "target_level", "'abc' is not a valid int value"),
+        ("bad-timestamp.yaml", 4, 8, "", "YAML tag '!!timestamp' is not supported"),
+        ("long-number.yaml", 5, 15, "target_level", "more than 64 digits"),
+        ("long-version.yaml", 3, 10, "version", "at most 200 characters"),
     ],
 )
 def test_broken_model_reports_exact_place(file, line, col, path, text):
