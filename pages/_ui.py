@@ -210,7 +210,11 @@ def chart_spec(sha256: str, answers: dict[str, Any], targets: dict[str, Any], la
 
 
 def answer_radio(model: Any, ind: Any, lang_code: str, key: str, current: Any) -> None:
-    """The anchored answers of one indicator as radio options (level name, level, text; N/A where allowed)."""
+    """The anchored answers of one indicator as radio options: level name and number, the anchored text beneath.
+
+    The text is the option's caption, so long anchored answers stand apart from each other
+    on a desktop and on a phone alike. N/A where the indicator allows it.
+    """
     from maturity.scoring import NA
 
     options: list[Any] = [s.level for s in model.scale] + ([NA] if ind.allow_na else [])
@@ -219,11 +223,40 @@ def answer_radio(model: Any, ind: Any, lang_code: str, key: str, current: Any) -
         # i18n.t with the captured language: a format_func may be called outside this run
         if v == NA:
             return i18n.t("q.na", lang_code)
-        return i18n.t("q.option", lang_code, name=escape_md(model.t(model.levels[v].name, lang_code)), level=v,
-                      text=escape_md(model.t(ind.answers[v], lang_code)))
+        return i18n.t("choice.option", lang_code, name=escape_md(model.t(model.levels[v].name, lang_code)), level=v)
 
+    captions = [escape_md(model.t(ind.answers[v], lang_code)) if v != NA else "" for v in options]
     st.radio(i18n.t("q.choose", lang_code), options, index=options.index(current) if current in options else None,
-             format_func=label, key=key, label_visibility="collapsed")
+             format_func=label, captions=captions, key=key, label_visibility="collapsed")
+
+
+def step_progress(answered: int, total: int) -> str:
+    """The progress mark under a step: done, n/total, or none yet (never a circle beside the radio's own)."""
+    if answered >= total:
+        return tr("step.done")
+    return tr("step.partial", n=answered, total=total) if answered else tr("step.none", total=total)
+
+
+def step_radio(label: str, names: list[str], marks: list[str], key: str, default: int) -> int:
+    """A horizontal step selector whose option labels never change; ``marks`` are captions under them.
+
+    Streamlit keeps a radio's value as its option's label, and the browser sends back the label
+    it last drew: a label that changed since (progress in it, another language) comes back as a
+    stray string, which is put back to this tab's last good step (else ``default``).
+    """
+    n = len(names)
+    last = f"_{key}_last"
+
+    def ok(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < n
+
+    if not ok(st.session_state.get(key)):
+        fallback = st.session_state.get(last)
+        st.session_state[key] = fallback if ok(fallback) else min(max(default, 0), n - 1)
+    shown = [tr("step.option", n=k + 1, name=escape_md(name)) for k, name in enumerate(names)]
+    st.radio(label, range(n), format_func=lambda k: shown[k], captions=marks, horizontal=True, key=key)
+    st.session_state[last] = st.session_state[key]
+    return int(st.session_state[key])
 
 
 def assessment_header(title: str, record: Any, model: Any) -> None:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui import PAGES, answer_radio, assessment_header, current_record, escape_md, lang, pinned_model, store, tr
+from pages._ui import (
+    PAGES,
+    answer_radio,
+    assessment_header,
+    current_record,
+    escape_md,
+    lang,
+    pinned_model,
+    step_progress,
+    step_radio,
+    store,
+    tr,
+)
 
 L = lang()
 record = current_record()
@@ -22,17 +34,10 @@ with st.expander(tr("q.link_title")):
     st.code(link, language=None)
 
 
-def _mark(crit) -> str:
-    n = sum(1 for i in crit.indicators if i.id in answers)
-    sign = "✓" if n == len(crit.indicators) else ("◐" if n else "○")
-    return f"{sign} {m.t(crit.name, L)} {n}/{len(crit.indicators)}"
-
-
 criteria = m.criteria
-if "step" not in st.session_state or not 0 <= st.session_state["step"] < len(criteria):
-    st.session_state["step"] = min(max(record.current_step, 0), len(criteria) - 1)
-st.radio(tr("q.step"), range(len(criteria)), format_func=lambda k: _mark(criteria[k]), horizontal=True, key="step")
-step = st.session_state["step"]
+step = step_radio(tr("q.step"), [m.t(c.name, L) for c in criteria],
+                  [step_progress(sum(1 for i in c.indicators if i.id in answers), len(c.indicators)) for c in criteria],
+                  key="step", default=record.current_step)
 crit = criteria[step]
 
 
@@ -68,7 +73,7 @@ if crit.description:
 with st.form(f"form-{crit.id}"):
     for n, ind in enumerate(crit.indicators, start=1):
         answered = ind.id in answers
-        flag = "" if answered else f" — ⚪ {tr('q.unanswered')}"
+        flag = "" if answered else f" — {tr('q.unanswered')}"
         st.markdown(f"**{step + 1}.{n} {escape_md(m.t(ind.question, L))}**{flag}")
         if ind.help:
             st.caption(tr("q.evidence") + escape_md(m.t(ind.help, L)))

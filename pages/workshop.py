@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+
 import streamlit as st
 
 from maturity import charts
-from maturity.workshop import WorkshopError, WorkshopService, normalise_code, session_criteria
-from pages._ui import answer_radio, escape_md, lang, pinned_model, store, tr
+from maturity.throttle import Client
+from maturity.workshop import Workshop, WorkshopError, WorkshopService, normalise_code, session_criteria
+from pages._ui import answer_radio, escape_md, lang, pinned_model, step_progress, step_radio, store, tr
 
 L = lang()
 svc = WorkshopService(store())
@@ -26,10 +29,28 @@ if token and found is None:
     st.session_state.pop("wsj_token", None)
     st.query_params.pop("p", None)
 
+def _lookup_link(typed: str, client: Client) -> Workshop | None:
+    """The workshop of the ?w= link, looked up once per session (a wrong one counts as a wrong code)."""
+    done = st.session_state.get("wsj_link")
+    if done is None or done[0] != typed:
+        try:
+            done = (typed, svc.lookup(typed, client), None)
+        except WorkshopError as exc:
+            done = (typed, None, exc.message(L))
+        st.session_state["wsj_link"] = done
+    if done[2]:
+        st.error(escape_md(done[2]))
+    return done[1]
+
+
 if found is None:
     _flash()
+    # Wrong codes are limited per browser session and per address (st.context.ip_address is the
+    # connection's peer; behind a proxy, the X-Forwarded-For address the server is told to trust).
+    client = Client(session=st.session_state.setdefault("wsj_client", secrets.token_urlsafe(16)),
+                    address=st.context.ip_address)
     typed = st.query_params.get("w") or ""
-    known = svc.get(typed) if typed else None
+    known = _lookup_link(typed, client) if typed else None
     with st.form("wsj_join"):
         code = st.text_input(tr("wsjoin.code"), value=normalise_code(typed), max_chars=12, key="wsj_code",
                              placeholder="ABC234")
@@ -42,9 +63,9 @@ if found is None:
         go = st.form_submit_button(tr("wsjoin.join"), type="primary")
     if go:
         try:
-            person = svc.join(code, name)
+            person = svc.join(code, name, client)
         except WorkshopError as exc:
-            st.error(exc.message(L))
+            st.error(escape_md(exc.message(L)))
             st.stop()
         st.session_state["wsj_token"] = person.token
         st.query_params["w"] = normalise_code(code)
@@ -78,17 +99,10 @@ elif ws.pace == "guided":
     if crit is None:
         st.info(tr("wsjoin.wait"))
 else:
-    if not 0 <= st.session_state.get("wsj_step", 0) < len(crit_ids):
-        st.session_state["wsj_step"] = 0
-
-    def _mark(k: int) -> str:
-        c = m.criterion_by_id[crit_ids[k]]
-        n = sum(1 for i in c.indicators if i.id in mine)
-        sign = "✓" if n == len(c.indicators) else ("◐" if n else "○")
-        return f"{sign} {m.t(c.name, L)}"
-
-    st.radio(tr("wsjoin.step"), range(len(crit_ids)), format_func=_mark, horizontal=True, key="wsj_step")
-    crit = m.criterion_by_id[crit_ids[st.session_state["wsj_step"]]]
+    shown = [m.criterion_by_id[c] for c in crit_ids]
+    marks = [step_progress(sum(1 for i in c.indicators if i.id in mine), len(c.indicators)) for c in shown]
+    k = step_radio(tr("wsjoin.step"), [m.t(c.name, L) for c in shown], marks, key="wsj_step", default=0)
+    crit = shown[k]
 
 
 def _submit(crit_id: str) -> None:
@@ -127,7 +141,7 @@ if crit is not None:
         st.form_submit_button(tr("wsjoin.submit"), on_click=_submit, args=(crit.id,), type="primary",
                               width="stretch")
 
-group = svc.group_view_of(ws)
+group = svc.group_view_of(person, ws)
 st.divider()
 st.subheader(tr("wsjoin.group"))
 if group is None:
