@@ -29,26 +29,27 @@ def stars(model: MaturityModel, level: int | None) -> str:
 
 @dataclass(frozen=True)
 class Explanation:
-    """Rows of the weighted mean and the formula written out with its numbers."""
+    """Rows of the weighted mean (indices 0–100, as the page speaks) and the formula, its result first."""
 
     rows: list[dict[str, object]]
     formula: str
 
 
 def _formula(s: Score, lang: str) -> str:
+    # Written on the page's 0–100 scale, one line per result: "指数 = 62.5 = (2 × 50.0 + …) ÷ (2 + …)".
     if s.value is None:
         return t("explain.undefined", lang)
-    num = " + ".join(f"{term.weight:g}×{term.value:.3f}" for term in s.terms)
+    num = " + ".join(f"{term.weight:g} × {fmt_index(100 * term.value)}" for term in s.terms)
     den = " + ".join(f"{term.weight:g}" for term in s.terms)
     return t(
-        "explain.formula", lang, num=num, den=den, s=f"{s.value:.4f}", index=fmt_index(s.index),
+        "explain.formula", lang, num=num, den=den, index=fmt_index(s.index),
         lmin=s.lmin, lmax=s.lmax, level=fmt_level(s.level),
     )
 
 
 def explain_criterion(model: MaturityModel, result: Result, crit_id: str, answers: dict[str, Answer], lang: str,
                       ) -> Explanation:
-    """Each indicator of a criterion: answer, s = (a − Lmin)/(Lmax − Lmin), weight, used or not."""
+    """Each indicator of a criterion: answer, its index 100·(a − Lmin)/(Lmax − Lmin), weight, counted or not."""
     crit = model.criterion_by_id[crit_id]
     rows: list[dict[str, object]] = []
     for ind in crit.indicators:
@@ -62,19 +63,19 @@ def explain_criterion(model: MaturityModel, result: Result, crit_id: str, answer
         rows.append({
             t("explain.col.item", lang): model.t(ind.question, lang),
             t("explain.col.answer", lang): shown,
-            t("explain.col.s", lang): None if s is None else round(s, 4),
-            t("explain.col.weight", lang): ind.weight,
+            t("explain.col.s", lang): fmt_index(None if s is None else 100 * s),
+            t("explain.col.weight", lang): f"{ind.weight:g}",
             t("explain.col.counted", lang): "✓" if s is not None else "—",
         })
     return Explanation(rows, _formula(result.criteria[crit_id].score, lang))
 
 
 def _weighted_terms(s: Score, name_of: Callable[[str], str], lang: str) -> Explanation:
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             t("explain.col.item", lang): name_of(term.id),
-            t("explain.col.s", lang): round(term.value, 4),
-            t("explain.col.weight", lang): term.weight,
+            t("explain.col.s", lang): fmt_index(100 * term.value),
+            t("explain.col.weight", lang): f"{term.weight:g}",
         }
         for term in s.terms
     ]

@@ -32,7 +32,8 @@ c2.markdown(stars(m, stage))
 c3.metric(tr("r.avg_level"), fmt_level(result.overall.level), help=tr("r.avg_help"))
 c4.metric(tr("r.coverage"), f"{100 * result.coverage:.0f}%", help=tr("r.coverage_help"))
 if stage is not None and m.levels[stage].description:
-    st.info(f"**{escape_md(stage_name)}**：{escape_md(m.t(m.levels[stage].description, L))}")
+    st.info(tr("friction.name_text", name=f"**{escape_md(stage_name)}**",
+               text=escape_md(m.t(m.levels[stage].description, L))))
 low = [m.t(m.criterion_by_id[c.id].name, L) for c in result.criteria.values() if c.low_confidence]
 if low:
     st.warning(tr("r.low_conf", names="、".join(low) if L == "zh" else ", ".join(low)))
@@ -85,7 +86,8 @@ def _choice_label(choice: tuple[str, str]) -> str:
     return t("r.explain_item", L, name=m.t(m.criterion_by_id[ident].name, L), index=fmt_index(c.score.index))
 
 
-kind, ident = st.selectbox(tr("r.explain_pick"), choices, format_func=_choice_label, key="explain")
+kind, ident = st.selectbox(tr("r.explain_pick"), choices, format_func=_choice_label, key="explain",
+                           placeholder=tr("friction.select"))
 if kind == "overall":
     ex = explain_mean_of_criteria(m, result.overall, L)
 elif kind == "group":
@@ -97,10 +99,33 @@ else:
     c = result.criteria[ident]
     st.caption(tr("r.target_line", target="—" if c.target is None else f"{c.target:g}",
                   source=tr(f"r.target_source.{c.target_source}")))
+# The result first (each line of the formula starts with it), wrapped; then the answers and weights behind it.
+st.code(ex.formula, language=None, wrap_lines=True)
 st.dataframe(pd.DataFrame(ex.rows), hide_index=True, width="stretch")
-st.code(ex.formula, language=None)
 
 st.subheader(tr("r.targets"))
+# What "default" means for each criterion: its target without the union's own choice.
+defaults = score(m, record.answers, {}).criteria
+
+
+def _level_label(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{v:g} {m.t(m.levels[int(v)].name, L)}" if float(v).is_integer() and int(v) in m.levels else f"{v:g}"
+
+
+def _default_label(cid: str) -> str:
+    d = defaults[cid]
+    key = "friction.target_default_next" if d.target_source == "next" else "r.target_default"
+    return t(key, L, target=_level_label(d.target))
+
+
+def _join(names: list[str]) -> str:
+    return ("、" if L == "zh" else ", ").join(names)
+
+
+for kind_, message in st.session_state.pop("targets_flash", []):
+    getattr(st, kind_)(message)
 with st.form("targets"):
     st.caption(tr("r.targets_help"))
     cols = st.columns(4)
@@ -109,11 +134,25 @@ with st.form("targets"):
         current = record.targets.get(crit.id)
         cols[k % 4].selectbox(
             m.t(crit.name, L), options, index=options.index(current) if current in options else 0,
-            format_func=lambda v: t("r.target_default", L) if v is None else f"{v} {m.t(m.levels[v].name, L)}",
-            key=f"target-{crit.id}",
+            format_func=lambda v, cid=crit.id: _default_label(cid) if v is None else _level_label(v),
+            key=f"target-{crit.id}", placeholder=tr("friction.select"),
         )
     if st.form_submit_button(tr("r.targets_save")):
-        store().set_targets(record.token, {c.id: st.session_state[f"target-{c.id}"] for c in m.criteria})
+        chosen = {c.id: st.session_state[f"target-{c.id}"] for c in m.criteria}
+        store().set_targets(record.token, chosen)
+        changed = [c for c in m.criteria if chosen[c.id] != record.targets.get(c.id)]
+        same = [c for c in changed if chosen[c.id] is not None and chosen[c.id] == defaults[c.id].target]
+        flash = []
+        if changed:
+            flash.append(("success", tr("friction.targets_saved", items=_join([
+                tr("friction.target_item", name=escape_md(m.t(c.name, L)), target=escape_md(
+                    _default_label(c.id) if chosen[c.id] is None else _level_label(chosen[c.id])))
+                for c in changed]))))
+        else:
+            flash.append(("info", tr("friction.targets_unchanged")))
+        if same:
+            flash.append(("info", tr("friction.targets_same", names=_join([escape_md(m.t(c.name, L)) for c in same]))))
+        st.session_state["targets_flash"] = flash
         st.rerun()
 
 st.subheader(tr("r.report"))

@@ -13,19 +13,23 @@ from pages._ui import PAGES, catalog, escape_md, lang, open_token, store, tr, up
 L = lang()
 st.title(tr("start.title"))
 
-with st.container(border=True):
-    st.subheader(tr("start.resume"))
-    with st.form("resume"):
-        pasted = st.text_input(tr("start.resume_label"), placeholder="https://…/questionnaire?a=…")
-        go = st.form_submit_button(tr("start.resume_go"))
-    if go:
-        match = re.search(r"(?:[?&]a=)?([A-Za-z0-9_-]{16,64})\s*$", pasted.strip())
-        record = store().get_assessment(match.group(1)) if match else None
-        if record is None:
-            st.error(tr("start.resume_bad"))
-        else:
-            open_token(record.token)
-            st.switch_page(PAGES["questionnaire"], query_params={"a": record.token})
+
+def _resume_form() -> None:
+    """Continue an assessment by its private link."""
+    with st.container(border=True):
+        st.subheader(tr("start.resume"))
+        with st.form("resume"):
+            pasted = st.text_input(tr("start.resume_label"), placeholder="https://…/questionnaire?a=…")
+            go = st.form_submit_button(tr("start.resume_go"))
+        if go:
+            match = re.search(r"(?:[?&]a=)?([A-Za-z0-9_-]{16,64})\s*$", pasted.strip())
+            record = store().get_assessment(match.group(1)) if match else None
+            if record is None:
+                st.error(tr("start.resume_bad"))
+            else:
+                open_token(record.token)
+                st.switch_page(PAGES["questionnaire"], query_params={"a": record.token})
+
 
 st.subheader(tr("start.new"))
 models = dict(catalog().models)
@@ -37,12 +41,23 @@ for name, raw in st.session_state.get("uploaded_models", {}).items():
     models.setdefault(up.model.id, up)
 if not models:
     st.warning(tr("home.no_models"))
+    _resume_form()
     st.stop()
 ids = list(models)
+titles = [models[i].model.t(models[i].model.title, L) for i in ids]
+
+
+def _model_label(model_id: str) -> str:
+    # The title a chair knows; the version only where two models share a title.
+    m = models[model_id].model
+    title = m.t(m.title, L)
+    return title if titles.count(title) == 1 else f"{title} · {m.version} · {model_id}"
+
+
 default = ids.index("brand-union") if "brand-union" in ids else 0
 model_id = st.selectbox(
     tr("start.model"), ids, index=default, key="start_model",
-    format_func=lambda i: f"{models[i].model.t(models[i].model.title, L)} ({i} {models[i].model.version})",
+    format_func=lambda i: _model_label(i), placeholder=tr("friction.select"),
 )
 chosen = models[model_id].model
 st.caption(tr("start.model_size", criteria=len(chosen.criteria), indicators=len(chosen.indicators)))
@@ -70,3 +85,6 @@ if start:
         record = store().create_assessment(models[model_id], organisation, language=L, assessed_at=day.isoformat())
         open_token(record.token)
         st.switch_page(PAGES["questionnaire"], query_params={"a": record.token})
+
+# Continuing comes second: a first-time user starts a new self-check.
+_resume_form()
