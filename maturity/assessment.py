@@ -5,39 +5,71 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from .i18n import t
-from .model import MaturityModel
+from .model import MAX_VERSION, MaturityModel
 from .scoring import NA, Answer
 
 FORMAT = "maturity-assessment/1"
 MAX_BYTES = 2 * 1024 * 1024
 _TOP_KEYS = ("format", "model", "organisation", "assessed_at", "language", "answers", "notes", "targets")
 
+# Length limits: the forms' max_chars, the import and the store all read these, so nothing is cut.
+MAX_NAME = 120  # union name, enterprise, assessor (pages/start.py)
+MAX_REGION = 60
+MAX_NOTE = 2000  # a note per question (pages/questionnaire.py)
+MAX_MEMBERS = 10_000_000
+MAX_WORKSHOP_TITLE = 200  # workshops.title VARCHAR(200)
+MAX_PARTICIPANT_NAME = 60  # participants.name VARCHAR(60)
+MAX_MODEL_ID = 64  # VARCHAR(64); the model format's id pattern allows 63
+MAX_KEY = 128  # indicator / criterion ids, organisation field names
+MAX_LANGUAGE = 16
+ORGANISATION_LIMITS = {"name": MAX_NAME, "enterprise": MAX_NAME, "region": MAX_REGION, "assessor": MAX_NAME}
+MAX_DEPTH = 64  # JSON nesting; a real file nests 3 levels
+MAX_NUMBER_CHARS = 64
+
 
 @dataclass(frozen=True)
 class AssessmentError:
-    """One problem in an assessment file, naming the key."""
+    """One problem in an assessment file, naming the key (or, for a spreadsheet, the cell)."""
 
     key: str
     code: str
     params: dict[str, Any] = field(default_factory=dict)
+    item: str = ""  # the file's own path (``answers.<id>``) when ``key`` names a cell instead
+
+    part: ClassVar[str] = "assessment_error"
+
+    @property
+    def path(self) -> str:
+        """The machine path in the file format, e.g. ``answers.leading.party``."""
+        return self.item or self.key
+
+    def text(self, lang: str = "en") -> str:
+        """The message alone, in ``lang``."""
+        return t(f"{self.part}.{self.code}", lang, **self.params)
 
     def message(self, lang: str = "en") -> str:
-        """``key: message`` in ``lang``."""
-        text = t(f"assessment_error.{self.code}", lang, **self.params)
+        """``key: message`` in ``lang`` (the machine form, for the command line)."""
+        text = self.text(lang)
         return f"{self.key}: {text}" if self.key else text
 
 
 class AssessmentInvalid(Exception):
     """An assessment file with problems; ``errors`` lists them all."""
 
-    def __init__(self, errors: list[AssessmentError]) -> None:
+    def __init__(self, errors: list[AssessmentError], model: MaturityModel | None = None) -> None:
         super().__init__("\n".join(e.message() for e in errors))
         self.errors = errors
+        self.model = model  # the model the file was checked against, to name its questions
+
+    def describe(self, lang: str, model: MaturityModel | None = None) -> list[str]:
+        """Every error as a chair reads it (see :func:`describe`)."""
+        return [describe(e, model or self.model, lang) for e in self.errors]
 
 
 @dataclass
@@ -77,18 +109,102 @@ def read_json(path: str | Path, model: MaturityModel | None = None) -> Assessmen
 
 
 def parse_bytes(raw: bytes, model: MaturityModel | None = None) -> Assessment:
-    """Parse JSON bytes (an upload, say), refusing huge or non-UTF-8 input clearly."""
+    """Parse JSON bytes (an upload, say), refusing huge, deep, duplicated or non-UTF-8 input clearly."""
     if len(raw) > MAX_BYTES:
         raise AssessmentInvalid([AssessmentError("", "too_big", {"limit": MAX_BYTES})])
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise AssessmentInvalid([AssessmentError("", "not_utf8")]) from None
+    duplicates: list[str] = []
+    try:
+        data = json.loads(text, object_pairs_hook=lambda pairs: _object(pairs, duplicates), parse_int=_int)
     except json.JSONDecodeError as exc:
         raise AssessmentInvalid(
             [AssessmentError("", "bad_json", {"line": exc.lineno, "col": exc.colno, "detail": exc.msg})]
         ) from None
+    except _LongNumber:
+        line, col = _locate(text, _LONG_NUMBER.search(text))
+        raise AssessmentInvalid([AssessmentError("", "long_number", {"line": line, "col": col,
+                                                                     "limit": MAX_NUMBER_CHARS})]) from None
+    except RecursionError:
+        line, col = _too_deep_at(text)
+        raise AssessmentInvalid([AssessmentError("", "bad_json", {
+            "line": line, "col": col, "detail": t("assessment_error.too_deep", "en", limit=MAX_DEPTH)})]) from None
+    if duplicates:
+        raise AssessmentInvalid([AssessmentError("", "duplicate_key", {"key": _clip(k)})
+                                 for k in dict.fromkeys(duplicates)])
+    if _depth(data) > MAX_DEPTH:
+        line, col = _too_deep_at(text)
+        raise AssessmentInvalid([AssessmentError("", "bad_json", {
+            "line": line, "col": col, "detail": t("assessment_error.too_deep", "en", limit=MAX_DEPTH)})])
     return parse(data, model)
+
+
+class _LongNumber(ValueError):
+    pass
+
+
+_LONG_NUMBER = re.compile(r"-?\d{" + str(MAX_NUMBER_CHARS + 1) + ",}")
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _int(digits: str) -> int:
+    # int() of 5,000 digits raises ValueError in Python 3.11+ and costs quadratic time before that.
+    if len(digits) > MAX_NUMBER_CHARS:
+        raise _LongNumber(digits[:20])
+    return int(digits)
+
+
+def _object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            duplicates.append(key)
+        out[key] = value
+    return out
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of decoded JSON, without recursion (the decoder already bounded it)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                break
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def _too_deep_at(text: str) -> tuple[int, int]:
+    """Line and column of the first bracket nested deeper than MAX_DEPTH (strings skipped)."""
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _locate(text, match)
+        elif token in "]}":
+            depth -= 1
+    return (1, 1)
+
+
+def _locate(text: str, match: re.Match[str] | None) -> tuple[int, int]:
+    if match is None:
+        return (1, 1)
+    start = match.start()
+    return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
+
+
+def _clip(value: Any, limit: int = 40) -> str:
+    """A value quoted in a message: scalars as text, cut to ``limit``; anything else by its kind."""
+    if isinstance(value, (dict, list)):
+        return "{…}" if isinstance(value, dict) else "[…]"
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def parse(data: Any, model: MaturityModel | None = None) -> Assessment:
@@ -97,35 +213,53 @@ def parse(data: Any, model: MaturityModel | None = None) -> Assessment:
     if not isinstance(data, dict):
         raise AssessmentInvalid([AssessmentError("", "not_object")])
     if data.get("format") != FORMAT:
-        raise AssessmentInvalid([AssessmentError("format", "bad_format", {"value": data.get("format"), "expected": FORMAT})])
+        raise AssessmentInvalid([AssessmentError("format", "bad_format",
+                                                 {"value": _clip(data.get("format")), "expected": FORMAT})])
     for key in data:
         if key not in _TOP_KEYS:
-            errors.append(AssessmentError(str(key), "unknown_key"))
+            errors.append(AssessmentError(_clip(key, MAX_KEY), "unknown_key"))
     ref = data.get("model")
     if not isinstance(ref, dict) or not isinstance(ref.get("id"), str) or not isinstance(ref.get("version"), str):
         errors.append(AssessmentError("model", "bad_model_ref"))
         ref = {"id": "", "version": ""}
     elif model is not None and ref["id"] != model.id:
-        errors.append(AssessmentError("model.id", "wrong_model", {"value": ref["id"], "expected": model.id}))
+        errors.append(AssessmentError("model.id", "wrong_model", {"value": _clip(ref["id"]), "expected": model.id}))
+    else:
+        _text_ok(errors, "model.id", ref["id"], MAX_MODEL_ID)
+        _text_ok(errors, "model.version", ref["version"], MAX_VERSION)
     org = _mapping(data, "organisation", errors)
-    if "members" in org and org["members"] is not None and not _is_int(org["members"]):
-        errors.append(AssessmentError("organisation.members", "not_int"))
     for key, value in org.items():
-        if value is not None and not isinstance(value, (str, int, float)):
-            errors.append(AssessmentError(f"organisation.{key}", "not_scalar"))
+        where = f"organisation.{_clip(key, MAX_KEY)}"
+        if not _text_ok(errors, where, key, MAX_KEY):
+            continue
+        if key == "members" and value is not None:
+            if not _is_int(value):
+                errors.append(AssessmentError(where, "not_int"))
+            elif value > MAX_MEMBERS:
+                errors.append(AssessmentError(where, "too_many", {"limit": MAX_MEMBERS}))
+        elif isinstance(value, str):
+            _text_ok(errors, where, value, ORGANISATION_LIMITS.get(key, MAX_NAME))
+        elif value is not None and not _is_number(value):
+            errors.append(AssessmentError(where, "not_scalar"))
     assessed_at = data.get("assessed_at", dt.date.today().isoformat())
     if not isinstance(assessed_at, str) or not _is_date(assessed_at):
-        errors.append(AssessmentError("assessed_at", "bad_date", {"value": assessed_at}))
+        errors.append(AssessmentError("assessed_at", "bad_date", {"value": _clip(assessed_at)}))
     language = data.get("language", "zh")
     if not isinstance(language, str) or not language:
         errors.append(AssessmentError("language", "not_text"))
+    else:
+        _text_ok(errors, "language", language, MAX_LANGUAGE)
     answers = _answers(_mapping(data, "answers", errors), model, errors)
     notes = _mapping(data, "notes", errors)
     for key, value in notes.items():
+        where = f"notes.{_clip(key, MAX_KEY)}"
         if not isinstance(value, str):
-            errors.append(AssessmentError(f"notes.{key}", "not_text"))
+            errors.append(AssessmentError(where, "not_text"))
         elif model is not None and key not in model.indicator_by_id:
-            errors.append(AssessmentError(f"notes.{key}", "unknown_indicator"))
+            errors.append(AssessmentError(where, "unknown_indicator"))
+        elif len(value) > MAX_NOTE:
+            # Refused, never cut: the form would silently shorten it on the next save.
+            errors.append(AssessmentError(where, "too_long", {"length": len(value), "limit": MAX_NOTE}))
     targets = _targets(_mapping(data, "targets", errors), model, errors)
     if errors:
         raise AssessmentInvalid(errors)
@@ -141,6 +275,17 @@ def parse(data: Any, model: MaturityModel | None = None) -> Assessment:
     )
 
 
+def _text_ok(errors: list[AssessmentError], where: str, value: str, limit: int) -> bool:
+    """Check a text for its column: no longer than ``limit`` and free of NUL (PostgreSQL refuses it)."""
+    if len(value) > limit:
+        errors.append(AssessmentError(where, "too_long", {"length": len(value), "limit": limit}))
+        return False
+    if "\x00" in value:
+        errors.append(AssessmentError(where, "has_nul"))
+        return False
+    return True
+
+
 def _mapping(data: dict[str, Any], key: str, errors: list[AssessmentError]) -> dict[str, Any]:
     value = data.get(key, {})
     if value is None:
@@ -154,7 +299,7 @@ def _mapping(data: dict[str, Any], key: str, errors: list[AssessmentError]) -> d
 def _answers(raw: dict[str, Any], model: MaturityModel | None, errors: list[AssessmentError]) -> dict[str, Answer]:
     out: dict[str, Answer] = {}
     for key, value in raw.items():
-        where = f"answers.{key}"
+        where = f"answers.{_clip(key, MAX_KEY)}"
         ind = model.indicator_by_id.get(key) if model else None
         if model is not None and ind is None:
             errors.append(AssessmentError(where, "unknown_indicator"))
@@ -168,7 +313,7 @@ def _answers(raw: dict[str, Any], model: MaturityModel | None, errors: list[Asse
             out[key] = NA
             continue
         if not _is_number(value):
-            errors.append(AssessmentError(where, "bad_answer", {"value": value}))
+            errors.append(AssessmentError(where, "bad_answer", {"value": _clip(value)}))
             continue
         if model is not None and not model.lmin <= value <= model.lmax:
             errors.append(AssessmentError(where, "off_scale", {"value": value, "lmin": model.lmin, "lmax": model.lmax}))
@@ -180,13 +325,13 @@ def _answers(raw: dict[str, Any], model: MaturityModel | None, errors: list[Asse
 def _targets(raw: dict[str, Any], model: MaturityModel | None, errors: list[AssessmentError]) -> dict[str, float]:
     out: dict[str, float] = {}
     for key, value in raw.items():
-        where = f"targets.{key}"
+        where = f"targets.{_clip(key, MAX_KEY)}"
         if model is not None and key not in model.criterion_by_id:
             errors.append(AssessmentError(where, "unknown_criterion"))
         elif value is None:
             continue
         elif not _is_number(value):
-            errors.append(AssessmentError(where, "bad_answer", {"value": value}))
+            errors.append(AssessmentError(where, "bad_answer", {"value": _clip(value)}))
         elif model is not None and not model.lmin <= value <= model.lmax:
             errors.append(AssessmentError(where, "off_scale", {"value": value, "lmin": model.lmin, "lmax": model.lmax}))
         else:
@@ -208,3 +353,50 @@ def _is_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def describe(error: AssessmentError, model: MaturityModel | None, lang: str) -> str:
+    """The error as a chair reads it: the question's number and words instead of an internal id.
+
+    ``answers.leading.strategy`` becomes ``1.2 工会工作与企业发展战略对接…：等级 9 超出量表范围（1–5）``;
+    a spreadsheet cell is kept in brackets after it, so the cell can still be found.
+    """
+    label = _label(error.path, model, lang)
+    cell = error.key if error.item and error.key != error.item else ""
+    if cell:
+        label = f"{label}（{cell}）" if lang == "zh" else f"{label} ({cell})"
+    text = error.text(lang)
+    if not label:
+        return text
+    return f"{label}：{text}" if lang == "zh" else f"{label}: {text}"
+
+
+def _label(path: str, model: MaturityModel | None, lang: str) -> str:
+    head, _, rest = path.partition(".")
+    if head in ("answers", "notes") and model is not None and rest in model.indicator_by_id:
+        item = _question_label(model, rest, lang)
+        return t("field.note", lang, item=item) if head == "notes" else item
+    if head in ("answers", "notes") and rest:
+        return t("field.unknown_indicator", lang, id=rest)
+    if head == "targets" and model is not None and rest in model.criterion_by_id:
+        number = model.criteria.index(model.criterion_by_id[rest]) + 1
+        item = f"{number} {model.t(model.criterion_by_id[rest].name, lang)}"
+        return t("field.target", lang, item=item)
+    if head == "targets" and rest:
+        return t("field.unknown_criterion", lang, id=rest)
+    if head == "organisation" and rest:
+        if rest in ("name", "enterprise", "members", "region", "assessor"):
+            return t(f"field.organisation.{rest}", lang)
+        return t("field.organisation.other", lang, key=rest)
+    if path in ("model", "model.id", "model.version", "language", "assessed_at", "format"):
+        return t(f"field.{path.replace('.', '_')}", lang)
+    return path
+
+
+def _question_label(model: MaturityModel, indicator_id: str, lang: str) -> str:
+    """``2.3 question text…`` numbered as the questionnaire numbers it (criterion, then question)."""
+    crit = model.criterion_of[indicator_id]
+    step = model.criteria.index(crit) + 1
+    n = next(i for i, ind in enumerate(crit.indicators, start=1) if ind.id == indicator_id)
+    question = model.t(model.indicator_by_id[indicator_id].question, lang)
+    return f"{step}.{n} {_clip(question, 16 if lang == 'zh' else 40)}"

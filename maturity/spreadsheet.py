@@ -17,18 +17,18 @@ import math
 import warnings
 import zipfile
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as WorkbookType
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .assessment import FORMAT, Assessment, AssessmentError, AssessmentInvalid, parse
+from .cells import put_cell
 from .i18n import t
 from .model import MaturityModel
 from .scoring import NA
@@ -49,10 +49,7 @@ _WIDTHS = {"indicator_id": 24, "criterion": 14, "question": 48, "level": 8, "ans
 class SheetError(AssessmentError):
     """A spreadsheet-specific problem; its message lives under ``sheet_error.<code>``."""
 
-    def message(self, lang: str = "en") -> str:
-        """``cell: message`` in ``lang``."""
-        text = t(f"sheet_error.{self.code}", lang, **self.params)
-        return f"{self.key}: {text}" if self.key else text
+    part: ClassVar[str] = "sheet_error"
 
 
 # -- writing ---------------------------------------------------------------------------
@@ -117,16 +114,8 @@ def _header(ws: Worksheet, names: tuple[str, ...], lang: str) -> None:
 
 def _put_row(ws: Worksheet, row: int, values: list[Any]) -> None:
     for col, value in enumerate(values, start=1):
-        if value is None:
-            continue
-        cell = ws.cell(row=row, column=col)
-        if isinstance(value, str):
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell.data_type = "s"  # user text starting with "=" stays text, never a formula
-            if len(value) > 30 or "\n" in value:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        else:
-            cell.value = value
+        # the guarded writer: user text (names, notes) stays text, never a formula
+        put_cell(ws, row, col, value, wrap=isinstance(value, str) and (len(value) > 30 or "\n" in value))
 
 
 def _answer_text(model: MaturityModel, answers: dict[int, dict[str, str]], value: Any, lang: str) -> str | None:
@@ -176,7 +165,8 @@ def _open(raw: bytes) -> WorkbookType:
     if unpacked > MAX_UNPACKED:
         raise AssessmentInvalid([SheetError("", "unpacked_too_big", {"limit": MAX_UNPACKED})])
     try:
-        return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        # Formulas as written (not their cached results), so that a formula cell is reported, not read as empty.
+        return load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors for a zip that is not a sound workbook
         raise AssessmentInvalid([SheetError("", "damaged" if workbook else "not_xlsx")]) from None
 
@@ -325,7 +315,7 @@ class _Reader:
         if cells is None:
             return AssessmentError(META if error.key in ("format", "model") else error.key, error.code, error.params)
         naming = error.code in ("unknown_indicator", "unknown_criterion")
-        return AssessmentError(cells[0] if naming else cells[1], error.code, error.params)
+        return AssessmentError(cells[0] if naming else cells[1], error.code, error.params, item=error.key)
 
 
 _BAD = object()
@@ -334,12 +324,24 @@ _BAD = object()
 def _rows(ws: Worksheet, width: int, errors: list[AssessmentError]) -> list[tuple[int, list[Any]]]:
     """Row number and cell values (padded to ``width``), at most MAX_ROWS rows."""
     out: list[tuple[int, list[Any]]] = []
-    for r, values in enumerate(ws.iter_rows(min_row=1, max_col=width, values_only=True), start=1):
+    for r, cells in enumerate(ws.iter_rows(min_row=1, max_col=width), start=1):
         if r > MAX_ROWS:
             errors.append(SheetError(ws.title, "too_many_rows", {"limit": MAX_ROWS}))
             break
+        values = [_value(ws, r, c, cell, errors) for c, cell in enumerate(cells, start=1)]
         out.append((r, [*values, *([None] * (width - len(values)))]))
     return out
+
+
+def _value(ws: Worksheet, r: int, c: int, cell: Any, errors: list[AssessmentError]) -> Any:
+    """A cell's value; a formula is reported (we never compute one) and reads as empty."""
+    value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", None) == "f":
+        formula = value if isinstance(value, str) else getattr(value, "text", None) or "="
+        errors.append(SheetError(f"{ws.title}!{get_column_letter(c)}{r}", "formula",
+                                 {"formula": formula if len(formula) <= 40 else formula[:39] + "…"}))
+        return None
+    return value
 
 
 def _blank(value: Any) -> bool:

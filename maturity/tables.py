@@ -3,7 +3,8 @@
 - roadmap: :func:`roadmap_rows` → :func:`filter_roadmap` → :func:`roadmap_frame`
 - history and compare: see :mod:`maturity.compare`
 - the model as a document: :func:`scale_frame`, :func:`answers_frame`, :func:`actions_frame`
-- files: :func:`csv_bytes`, :func:`xlsx_bytes`, :func:`export_filename`, :func:`read_upload`
+- files: :func:`workshop_answers_frame`; :func:`csv_bytes`, :func:`xlsx_bytes` (through the guarded
+  writer :mod:`maturity.cells`), :func:`export_filename`, :func:`read_upload`
 
 Frames carry translated column headers (``<page>.col.*`` strings of locales/pages.*.yaml); numbers
 are formatted with :func:`maturity.explain.fmt_index`/``fmt_level`` as everywhere else.
@@ -19,16 +20,17 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .advice import Roadmap
 from .assessment import Assessment, AssessmentError, AssessmentInvalid, parse_bytes
+from .cells import csv_cell, put_cell
 from .explain import stars
 from .i18n import t
 from .loader import LoadedModel
 from .model import Criterion, Indicator, MaturityModel
+from .scoring import NA
 from .spreadsheet import assessment_from_excel
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -174,13 +176,32 @@ def actions_frame(model: MaturityModel, criterion: Criterion, lang: str) -> pd.D
 
 # ---------------------------------------------------------------- files
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+def workshop_answers_frame(model: MaturityModel, rows: Sequence[dict[str, Any]], lang: str) -> pd.DataFrame:
+    """A workshop's raw answers (``WorkshopService.export_rows``) as a table: who, criterion, question, level."""
+    data = [
+        {
+            "participant": r["participant"],
+            "criterion": model.t(model.criterion_of[r["indicator_id"]].name, lang),
+            "indicator": r["indicator_id"],
+            "question": model.t(model.indicator_by_id[r["indicator_id"]].question, lang),
+            "level": t("wshost.na", lang) if r["level"] == NA else r["level"],
+        }
+        for r in rows
+        if r["indicator_id"] in model.indicator_by_id
+    ]
+    columns = ("participant", "criterion", "indicator", "question", "level")
+    frame = pd.DataFrame(data, columns=list(columns))
+    return frame.rename(columns={c: t(f"wshost.col_{c}", lang) for c in columns})
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV as UTF-8 with a BOM, so Excel opens Chinese text correctly; cells never start a formula."""
-    safe = frame.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    """CSV as UTF-8 with a BOM, so Excel opens Chinese text correctly; cells never start a formula.
+
+    Rows end in CRLF (RFC 4180), so a field holding a CR or LF is quoted and stays one field.
+    """
+    safe = frame.map(csv_cell)
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
@@ -190,21 +211,15 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
     assert ws is not None
     ws.title = sheet[:31]
     for col, name in enumerate(frame.columns, start=1):
-        cell = ws.cell(row=1, column=col, value=str(name))
-        cell.font = Font(bold=True)
+        put_cell(ws, 1, col, str(name))
+        ws.cell(row=1, column=col).font = Font(bold=True)
         width = max([len(str(name)), *(len(str(v)) for v in frame.iloc[:, col - 1])], default=8)
         ws.column_dimensions[get_column_letter(col)].width = min(60, max(8, 1.6 * width))
     for r, values in enumerate(frame.itertuples(index=False), start=2):
         for col, value in enumerate(values, start=1):
-            if value is None or (isinstance(value, float) and pd.isna(value)):
+            if isinstance(value, float) and pd.isna(value):
                 continue
-            cell = ws.cell(row=r, column=col)
-            if isinstance(value, str):
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                cell.data_type = "s"
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            else:
-                cell.value = value
+            put_cell(ws, r, col, value, wrap=True)
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)
@@ -242,10 +257,13 @@ def read_upload(raw: bytes, filename: str, candidates: Sequence[LoadedModel]) ->
                 read(raw, loaded.model)
             except AssessmentInvalid as full:
                 if not any(e.code in ("wrong_model", "bad_model_ref") for e in full.errors):
-                    raise full from None
+                    raise AssessmentInvalid(full.errors, loaded.model) from None
         raise exc from None
     same_id = [c for c in candidates if c.model.id == free.model_id]
     if not same_id:
         raise AssessmentInvalid([AssessmentError("model.id", "model_not_found", {"id": free.model_id})])
     loaded = next((c for c in same_id if c.model.version == free.model_version), same_id[0])
-    return read(raw, loaded.model), loaded
+    try:
+        return read(raw, loaded.model), loaded
+    except AssessmentInvalid as full:
+        raise AssessmentInvalid(full.errors, loaded.model) from None

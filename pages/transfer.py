@@ -13,6 +13,7 @@ from pages._ui import (
     catalog,
     current_record,
     escape_md,
+    guarded,
     lang,
     open_token,
     org_label,
@@ -80,7 +81,8 @@ try:
     incoming, loaded = tables.read_upload(upload.getvalue(), upload.name, candidates)
 except AssessmentInvalid as err:
     st.error(tr("transfer.invalid", n=len(err.errors)))
-    st.code("\n".join(e.message(L) for e in err.errors), language=None)
+    # The question's number and words, as the chair knows them; never an internal id
+    st.code("\n".join(err.describe(L)), language=None, wrap_lines=True)
     st.stop()
 
 im = loaded.model
@@ -110,7 +112,7 @@ def _done(message: str) -> None:
 def _failed(exc: Exception) -> None:
     if isinstance(exc, AssessmentInvalid):
         st.error(tr("transfer.invalid", n=len(exc.errors)))
-        st.code("\n".join(e.message(L) for e in exc.errors), language=None)
+        st.code("\n".join(exc.describe(L, im)), language=None, wrap_lines=True)
     else:
         st.error(tr("transfer.save_failed", detail=type(exc).__name__))
 
@@ -118,8 +120,9 @@ def _failed(exc: Exception) -> None:
 if mode == "new":
     if st.button(tr("transfer.go_new"), type="primary", key="transfer_go_new"):
         try:
-            created = store().import_assessment(incoming, loaded)
-        except Exception as exc:  # one translated message; the store's transaction wrote nothing
+            with guarded():  # a database failure: a message with an error id; the transaction wrote nothing
+                created = store().import_assessment(incoming, loaded)
+        except AssessmentInvalid as exc:
             _failed(exc)
         else:
             open_token(created.token)
@@ -129,8 +132,9 @@ else:
     confirm = st.checkbox(tr("transfer.confirm"), key="transfer_confirm")
     if st.button(tr("transfer.go_replace"), type="primary", disabled=not confirm, key="transfer_go_replace"):
         try:
-            store().replace_from(record.token, incoming)
-        except Exception as exc:  # one translated message; the store's transaction rolled back
+            with guarded():  # a database failure: a message with an error id; the transaction rolled back
+                store().replace_from(record.token, incoming)
+        except AssessmentInvalid as exc:
             _failed(exc)
         else:
             _done(tr("transfer.done_replace"))

@@ -69,8 +69,10 @@ def test_bad_json_lists_every_error_and_changes_nothing(root, store, tiny, good_
     assert not at.exception
     assert "2 处问题" in at.error[0].value
     shown = at.code[0].value
-    assert "answers.no.such.indicator: 模型中没有这个指标 id" in shown
-    assert "answers.leading.party: 等级 9 超出量表范围（1–4）" in shown
+    # the chair's words: the question's number and text, not the internal id
+    assert "题目 id“no.such.indicator”：模型中没有这个指标 id" in shown
+    assert "1.1 党组织如何听取工会工作汇报？：等级 9 超出量表范围（1–4）" in shown
+    assert "answers." not in shown
     assert not at.button  # nothing to confirm
     assert counts(store) == before
     assert store.get_assessment(record.token).answers == {"leading.party": 1, "digital.platform": 2}
@@ -80,7 +82,7 @@ def test_unknown_model_and_broken_json(root, store, tiny, good_file):
     before = counts(store)
     good_file["model"] = {"id": "no-such-model", "version": "1"}
     at = upload(open_page(root, lang="en"), "x.json", json.dumps(good_file).encode())
-    assert at.code[0].value == "model.id: no model with id 'no-such-model' was found"
+    assert at.code[0].value == "Model id: no model with id 'no-such-model' was found"
     at = upload(at, "x.json", b"{not json")
     assert "JSON" in at.code[0].value
     assert not at.exception and counts(store) == before
