@@ -30,6 +30,7 @@ from . import schema as S
 from .assessment import FORMAT, Assessment, AssessmentError, AssessmentInvalid, parse
 from .loader import LoadedModel, load_model_text
 from .model import MaturityModel
+from .revisions import Conflict, Entry, SaveResult, merge
 from .scoring import NA, Answer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +65,15 @@ class AssessmentRecord:
     answers: dict[str, Answer] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     targets: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def revision(self) -> str:
+        """Changes with every write to the assessment (its answers, notes, targets, profile or step)."""
+        return _revision(self.updated_at)
+
+    def entry(self, indicator_id: str) -> Entry:
+        """The stored answer and note of one question (the baseline a page shows)."""
+        return Entry(self.answers.get(indicator_id), self.notes.get(indicator_id, ""))
 
     def to_assessment(self) -> Assessment:
         """The ``maturity-assessment/1`` form of this record (for export and scoring)."""
@@ -344,30 +354,82 @@ class Store:
         return row
 
     def save_answers(
-        self, token: str, answers: Mapping[str, Answer | None], notes: Mapping[str, str] | None = None
-    ) -> None:
-        """Upsert answers and notes in one transaction; None clears an answer, an empty note clears the note."""
+        self,
+        token: str,
+        answers: Mapping[str, Answer | None],
+        notes: Mapping[str, str] | None = None,
+        *,
+        baseline: Mapping[str, Entry] | None = None,
+        current_step: int | None = None,
+    ) -> SaveResult:
+        """Store answers and notes in one transaction; None clears an answer, an empty note clears the note.
+
+        Without ``baseline`` every value given is written. With it (what the page showed, per
+        question) only what the page changed is written, and a question changed elsewhere since
+        then to something else is returned as a :class:`Conflict` and not written.
+        ``current_step`` (the questionnaire's position) is written in the same transaction.
+        """
         notes = dict(notes or {})
+        ids = sorted(set(answers) | set(notes))
+        if baseline is not None and not set(ids) <= set(baseline):
+            raise ValueError(f"no baseline for {sorted(set(ids) - set(baseline))}")
+        _check_step(current_step)
         with self._write() as conn:
             aid, sha = self._touch(conn, token)
-            checked = _validate(self._model_of(conn, sha), answers=dict(answers), notes=notes)
-            now = _now()
-            cleared = sorted(k for k, v in answers.items() if v is None)
-            if cleared:
-                conn.execute(delete(S.answers).where(S.answers.c.assessment_id == aid,
-                                                     S.answers.c.indicator_id.in_(cleared)))
-            self._upsert(conn, S.answers, ("assessment_id", "indicator_id"), [
-                {"assessment_id": aid, "indicator_id": k, "level": None if v == NA else float(v),
-                 "is_na": v == NA, "updated_at": now}
-                for k, v in sorted(checked.answers.items())
-            ])
-            kept = _kept_notes(checked.notes)
-            empty = sorted(k for k in checked.notes if k not in kept)
-            if empty:
-                conn.execute(delete(S.notes).where(S.notes.c.assessment_id == aid, S.notes.c.indicator_id.in_(empty)))
-            self._upsert(conn, S.notes, ("assessment_id", "indicator_id"), [
-                {"assessment_id": aid, "indicator_id": k, "text": v, "updated_at": now} for k, v in sorted(kept.items())
-            ])
+            model = self._model_of(conn, sha)
+            checked = _validate(model, answers={k: v for k, v in answers.items() if v is not None}, notes=notes)
+            given = {k: checked.answers.get(k) if answers.get(k) is not None else None for k in answers}
+            stored = self._entries(conn, aid, ids)
+            conflicts: list[Conflict] = []
+            if baseline is None:
+                writes = {k: Entry(given[k] if k in answers else stored[k].answer,
+                                   checked.notes[k] if k in notes else stored[k].note) for k in ids}
+            else:
+                writes = {}
+                for k in ids:
+                    base = baseline[k]
+                    mine = Entry(given[k] if k in answers else base.answer, checked.notes[k] if k in notes else base.note)
+                    out, clash = merge(base, mine, stored[k])
+                    if clash:
+                        conflicts.append(Conflict(k, base.normal(), mine.normal(), stored[k]))
+                    elif out is not None:
+                        writes[k] = out
+            self._write_entries(conn, aid, {k: v.normal() for k, v in writes.items()}, stored)
+            if current_step is not None:
+                conn.execute(update(S.assessments).where(S.assessments.c.id == aid).values(current_step=current_step))
+            revision = conn.scalar(select(S.assessments.c.updated_at).where(S.assessments.c.id == aid))
+            current = {**stored, **{k: v.normal() for k, v in writes.items()}}
+        return SaveResult(written=tuple(k for k in ids if k in writes and writes[k].normal() != stored[k]),
+                          conflicts=tuple(conflicts), current=current, revision=_revision(revision))
+
+    def _entries(self, conn: Connection, aid: int, ids: list[str]) -> dict[str, Entry]:
+        """The stored answer and note of each of ``ids`` (an empty Entry where there is none)."""
+        a, n = S.answers, S.notes
+        levels = {r.indicator_id: _answer(r.level, r.is_na) for r in conn.execute(
+            select(a.c.indicator_id, a.c.level, a.c.is_na).where(a.c.assessment_id == aid, a.c.indicator_id.in_(ids)))}
+        texts = {r.indicator_id: r.text for r in conn.execute(
+            select(n.c.indicator_id, n.c.text).where(n.c.assessment_id == aid, n.c.indicator_id.in_(ids)))}
+        return {k: Entry(levels.get(k), texts.get(k, "")) for k in ids}
+
+    def _write_entries(self, conn: Connection, aid: int, writes: dict[str, Entry], stored: dict[str, Entry]) -> None:
+        """Write the fields of ``writes`` that differ from ``stored``: upsert a value, delete a None / blank note."""
+        now = _now()
+        answers = {k: e.answer for k, e in writes.items() if e.answer != stored[k].answer}
+        cleared = sorted(k for k, v in answers.items() if v is None)
+        if cleared:
+            conn.execute(delete(S.answers).where(S.answers.c.assessment_id == aid, S.answers.c.indicator_id.in_(cleared)))
+        self._upsert(conn, S.answers, ("assessment_id", "indicator_id"), [
+            {"assessment_id": aid, "indicator_id": k, "level": None if v == NA else float(v), "is_na": v == NA,
+             "updated_at": now}
+            for k, v in sorted(answers.items()) if v is not None
+        ])
+        texts = {k: e.note for k, e in writes.items() if e.note != stored[k].note}
+        empty = sorted(k for k, v in texts.items() if not v)
+        if empty:
+            conn.execute(delete(S.notes).where(S.notes.c.assessment_id == aid, S.notes.c.indicator_id.in_(empty)))
+        self._upsert(conn, S.notes, ("assessment_id", "indicator_id"), [
+            {"assessment_id": aid, "indicator_id": k, "text": v, "updated_at": now} for k, v in sorted(texts.items()) if v
+        ])
 
     def set_targets(self, token: str, targets: Mapping[str, float | None]) -> None:
         """Set the user's own target levels per criterion; None clears one."""
@@ -404,9 +466,8 @@ class Store:
     ) -> None:
         """Change the profile, language, date or the questionnaire step; unknown token -> KeyError."""
         values: dict[str, Any] = {}
+        _check_step(current_step)
         if current_step is not None:
-            if isinstance(current_step, bool) or not isinstance(current_step, int) or current_step < 0:
-                raise ValueError("current_step must be a whole number of 0 or more")
             values["current_step"] = current_step
         with self._write() as conn:
             aid, sha = self._touch(conn, token)
@@ -503,6 +564,16 @@ class Store:
                 for k, v in a.targets.items()]
         if rows:
             conn.execute(S.targets.insert(), rows)
+
+
+def _check_step(step: int | None) -> None:
+    if step is not None and (isinstance(step, bool) or not isinstance(step, int) or step < 0):
+        raise ValueError("current_step must be a whole number of 0 or more")
+
+
+def _revision(updated_at: dt.datetime) -> str:
+    """An assessment's revision: its updated_at, which every write bumps (no extra column needed)."""
+    return updated_at.isoformat()
 
 
 def _validate(model: MaturityModel, **parts: Any) -> Assessment:

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, func, select
 from maturity import schema
 from maturity.assessment import Assessment, AssessmentInvalid
 from maturity.loader import load_model
+from maturity.revisions import Conflict, Entry, merge
 from maturity.store import DEFAULT_SQLITE, AssessmentRecord, Store
 
 TRICKY_NOTES = [
@@ -464,3 +465,145 @@ def test_concurrent_upserts_lose_and_duplicate_nothing(store, model_factory):
     assert count(store, "answers") == len(touched)
     assert count(store, "notes") == len(noted)
     assert store.list_assessments()[0].answered == len(touched)
+
+
+# -- two tabs on one assessment: baselines, conflicts, revisions (issue 8, item 8) -----------
+
+E = Entry
+
+
+@pytest.mark.parametrize(("base", "mine", "theirs", "stored", "clash"), [
+    (E(2), E(2), E(2), None, False),                              # nothing changed anywhere
+    (E(2), E(3), E(2), E(3), False),                              # changed here only: written
+    (E(2), E(2), E(4), None, False),                              # changed elsewhere only: left alone
+    (E(2), E(3), E(3), None, False),                              # the same change on both sides
+    (E(2), E(3), E(4), None, True),                               # different changes: a conflict
+    (E(2, "旧"), E(3, "旧"), E(2, "新"), E(3, "新"), False),       # answer here, note elsewhere: both kept
+    (E(2, "旧"), E(2, "我的"), E(2, "他的"), None, True),          # two different notes
+    (E(2, "旧"), E(2, ""), E(2, "他的"), None, True),             # clearing a note someone else rewrote
+    (E(None), E("na"), E(None), E("na"), False),
+    (E(2), E(2.0, " "), E(2), None, False),                       # 2.0 is 2 and a blank note is no note
+])
+def test_merge_of_one_question(base, mine, theirs, stored, clash):
+    assert merge(base, mine, theirs) == (stored, clash)
+
+
+def _tab(record: AssessmentRecord, ids: list[str]) -> dict[str, Entry]:
+    """What a tab shows of ``ids`` when it loads ``record``: its baseline."""
+    return {k: record.entry(k) for k in ids}
+
+
+IDS = ["leading.party", "leading.model-workers"]
+
+
+def test_a_stale_tab_writes_only_what_it_changed(store, tiny):
+    rec = store.create_assessment(tiny, {"name": "甲"})
+    store.save_answers(rec.token, {"leading.party": 2, "leading.model-workers": 2}, {"leading.party": "原备注"})
+    loaded = store.get_assessment(rec.token)
+    tab_a, tab_b = _tab(loaded, IDS), _tab(loaded, IDS)
+    a = store.save_answers(rec.token, {"leading.party": 4, "leading.model-workers": 2},
+                           {"leading.party": "A 的备注", "leading.model-workers": "A 新加"}, baseline=tab_a)
+    assert a.conflicts == () and set(a.written) == set(IDS)
+    # tab B still shows the old values and changes only the second question's answer
+    b = store.save_answers(rec.token, {"leading.party": 2, "leading.model-workers": 3},
+                           {"leading.party": "原备注", "leading.model-workers": ""}, baseline=tab_b)
+    assert b.conflicts == ()
+    assert b.written == ("leading.model-workers",)
+    got = store.get_assessment(rec.token)
+    assert got.answers == {"leading.party": 4, "leading.model-workers": 3}
+    assert got.notes == {"leading.party": "A 的备注", "leading.model-workers": "A 新加"}
+    assert b.current == {"leading.party": E(4, "A 的备注"), "leading.model-workers": E(3, "A 新加")}
+
+
+def test_a_conflict_is_returned_not_written_and_both_choices_work(store, tiny):
+    rec = store.create_assessment(tiny, {"name": "甲"})
+    store.save_answers(rec.token, {"leading.party": 2}, {"leading.party": "原备注"})
+    loaded = store.get_assessment(rec.token)
+    tab_a, tab_b = _tab(loaded, IDS), _tab(loaded, IDS)
+    store.save_answers(rec.token, {"leading.party": 3}, {"leading.party": "A 的 😀"}, baseline=tab_a)
+    b = store.save_answers(rec.token, {"leading.party": 4, "leading.model-workers": 1},
+                           {"leading.party": "B 的", "leading.model-workers": ""}, baseline=tab_b)
+    [c] = b.conflicts
+    assert c == Conflict("leading.party", E(2, "原备注"), E(4, "B 的"), E(3, "A 的 😀"))
+    assert b.written == ("leading.model-workers",)
+    assert store.get_assessment(rec.token).entry("leading.party") == E(3, "A 的 😀")
+    # keep mine: save again with what the user was shown of theirs as the baseline
+    kept = store.save_answers(rec.token, {"leading.party": c.mine.answer}, {"leading.party": c.mine.note},
+                              baseline={"leading.party": c.theirs})
+    assert kept.conflicts == () and kept.written == ("leading.party",)
+    assert store.get_assessment(rec.token).entry("leading.party") == E(4, "B 的")
+    # take theirs writes nothing: the stored value simply becomes the tab's new baseline
+    again = store.save_answers(rec.token, {"leading.party": 4}, {"leading.party": "B 的"},
+                               baseline={"leading.party": E(4, "B 的")})
+    assert again.written == () and again.conflicts == ()
+
+
+def test_keep_mine_conflicts_again_if_it_changed_once_more(store, tiny):
+    rec = store.create_assessment(tiny, {"name": "甲"})
+    store.save_answers(rec.token, {"leading.party": 2})
+    shown = store.get_assessment(rec.token).entry("leading.party")
+    store.save_answers(rec.token, {"leading.party": 1})  # a third tab meanwhile
+    result = store.save_answers(rec.token, {"leading.party": 4}, baseline={"leading.party": shown})
+    assert [c.theirs for c in result.conflicts] == [E(1)]
+    assert store.get_assessment(rec.token).answers == {"leading.party": 1}
+
+
+def test_revision_changes_with_every_write_and_the_step_makes_no_conflict(store, tiny):
+    rec = store.create_assessment(tiny, {"name": "甲"})
+    first = store.get_assessment(rec.token)
+    tab = _tab(first, IDS)
+    store.update_assessment(rec.token, current_step=2)  # the other tab moved on
+    second = store.get_assessment(rec.token)
+    assert second.revision > first.revision
+    result = store.save_answers(rec.token, {"leading.party": 3}, baseline=tab, current_step=1)
+    assert result.conflicts == () and result.revision > second.revision
+    got = store.get_assessment(rec.token)
+    assert got.current_step == 1 and got.answers == {"leading.party": 3} and got.revision == result.revision
+    with pytest.raises(ValueError, match="baseline"):
+        store.save_answers(rec.token, {"leading.party": 3}, baseline={})
+    with pytest.raises(ValueError):
+        store.save_answers(rec.token, {"leading.party": 3}, baseline=tab, current_step=-1)
+    with pytest.raises(AssessmentInvalid):
+        store.save_answers(rec.token, {"leading.party": 9}, baseline=tab)
+    assert store.get_assessment(rec.token).answers == {"leading.party": 3}
+
+
+TABS = 12
+
+
+def test_stale_tabs_saving_at_once_lose_nothing(store, model_factory):
+    """Tabs that all loaded the same state save at the same instant: one change per question wins, the rest conflict."""
+    model = model_factory([1, 2, 3, 4, 5], {"c": [(f"q{i}", 1) for i in range(TABS + 1)]})
+    rec = store.create_assessment(model, {"name": "并发"})
+    ids = [f"q{i}" for i in range(TABS + 1)]
+    store.save_answers(rec.token, dict.fromkeys(ids, 1))
+    base = _tab(store.get_assessment(rec.token), ids)
+    barrier = threading.Barrier(TABS)
+    results: dict[int, object] = {}
+
+    def work(t: int) -> None:
+        barrier.wait()
+        # each tab changes its own question and the shared one q0, each to its own value
+        mine = {**dict.fromkeys(ids, 1), f"q{t + 1}": 2 + t % 4, "q0": 2 + t % 4}
+        notes = {**dict.fromkeys(ids, ""), "q0": f"第 {t} 个窗口"}
+        try:
+            results[t] = store.save_answers(rec.token, mine, notes, baseline=base)
+        except BaseException as exc:
+            results[t] = exc
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(TABS)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=120)
+    assert all(not isinstance(r, BaseException) for r in results.values()), results
+    got = store.get_assessment(rec.token)
+    for t in range(TABS):  # every tab's own question was written
+        assert got.answers[f"q{t + 1}"] == 2 + t % 4
+    winners = [t for t, r in results.items() if "q0" in r.written]
+    assert len(winners) == 1
+    [w] = winners
+    assert got.entry("q0") == E(2 + w % 4, f"第 {w} 个窗口")
+    for t, r in results.items():  # every other tab was told, with the winner's value
+        if t != w:
+            assert [(c.indicator_id, c.theirs) for c in r.conflicts] == [("q0", got.entry("q0"))]
