@@ -1,7 +1,7 @@
 """History and comparison tables: assessments over time, two assessments side by side (Streamlit-free).
 
-- history: :class:`HistoryEntry` → :func:`filter_history`, :func:`history_frame`, :func:`index_series`,
-  :func:`default_pair`
+- history: :class:`HistoryEntry` → :func:`filter_history`, :func:`history_frame`, :func:`index_points`,
+  :func:`index_series`, :func:`option_labels`, :func:`default_pair`
 - compare: :func:`compare` → :func:`criteria_delta_frame`, :func:`indicator_delta_frame`
 """
 
@@ -81,7 +81,7 @@ def history_frame(entries: Sequence[HistoryEntry], lang: str) -> pd.DataFrame:
     return frame_with_headers(data, columns, lang, "history")
 
 
-def index_series(entries: Sequence[HistoryEntry], lang: str) -> pd.DataFrame:
+def index_points(entries: Sequence[HistoryEntry]) -> list[dict[str, object]]:
     """Overall index over time of every union with two or more scored assessments: date, union, index rows.
 
     Dates stay ISO text, so the chart's axis reads the same in every language; a union with one
@@ -91,14 +91,38 @@ def index_series(entries: Sequence[HistoryEntry], lang: str) -> pd.DataFrame:
     per_union: dict[str, list[HistoryEntry]] = {}
     for e in points:
         per_union.setdefault(e.organisation, []).append(e)
-    rows = [
+    return [
         {"date": e.assessed_at, "union": name, "index": round(e.index or 0.0, 1)}
         for name, items in per_union.items() if len(items) >= 2
         for e in {x.assessed_at: x for x in items}.values()  # the latest of a day wins
     ]
-    frame = pd.DataFrame(rows, columns=["date", "union", "index"])
+
+
+def index_series(entries: Sequence[HistoryEntry], lang: str) -> pd.DataFrame:
+    """:func:`index_points` as a table with translated headers."""
+    frame = pd.DataFrame(index_points(entries), columns=["date", "union", "index"])
     names = {"date": "assessed_at", "union": "organisation", "index": "index"}
     return frame.rename(columns={c: t(f"history.col.{n}", lang) for c, n in names.items()})
+
+
+def option_labels(entries: Sequence[HistoryEntry], lang: str) -> dict[str, str]:
+    """A selector label per token: date, overall index, union (the long part last, so nothing vital is cut off).
+
+    Two assessments of one union on one day are numbered in the order they were made; the
+    model's title is added only when the list holds more than one model.
+    """
+    by_day: dict[tuple[str, str], list[HistoryEntry]] = {}
+    for e in sorted(entries, key=lambda e: e.created_at):
+        by_day.setdefault((e.organisation, e.assessed_at), []).append(e)
+    several_models = len({(e.model_id, e.model_title) for e in entries}) > 1
+    labels = {}
+    for same_day in by_day.values():
+        for n, e in enumerate(same_day, start=1):
+            nth = t("friction.history_nth", lang, n=n) if len(same_day) > 1 else ""
+            label = t("history.option", lang, date=e.assessed_at, nth=nth, index=fmt_index(e.index),
+                      name=e.organisation)
+            labels[e.token] = f"{label} · {e.model_title}" if several_models else label
+    return labels
 
 
 def default_pair(entries: Sequence[HistoryEntry]) -> tuple[int, int]:

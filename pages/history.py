@@ -75,24 +75,24 @@ if not shown:
     st.stop()
 st.dataframe(compare.history_frame(shown, L), hide_index=True, width="stretch")
 
-series = compare.index_series(shown, L)
-if not series.empty:
+points = compare.index_points(shown)
+if points:
     st.subheader(tr("history.chart"))
-    date, union, index = series.columns
-    st.line_chart(series, x=date, y=index, color=union)
+    st.vega_lite_chart(charts.index_history(points, L).to_dict(validate=False), width="stretch")
     st.caption(tr("history.chart_help"))
+
+labels = compare.option_labels(shown, L)
 
 
 def _label(token: str) -> str:
-    e = next(x for x in shown if x.token == token)
-    return tr("history.option", name=e.organisation, date=e.assessed_at, model=e.model_title,
-              version=e.model_version, index=fmt_index(e.index))
+    return labels[token]
 
 
 tokens = [e.token for e in shown]
 st.subheader(tr("history.open"))
 o1, o2 = st.columns([4, 1], vertical_alignment="bottom")
-picked = o1.selectbox(tr("history.pick"), tokens, format_func=_label, key="history_open")
+picked = o1.selectbox(tr("history.pick"), tokens, format_func=_label, key="history_open",
+                      placeholder=tr("friction.select"))
 if o2.button(tr("history.open_go"), type="primary", key="history_open_go"):
     open_token(picked)
     st.switch_page(PAGES["results"], query_params={"a": picked, "lang": L})
@@ -103,8 +103,10 @@ if len(tokens) < 2:
     st.stop()
 old_at, new_at = compare.default_pair(shown)
 c1, c2 = st.columns(2)
-old_token = c1.selectbox(tr("history.old"), tokens, index=old_at, format_func=_label, key="history_old")
-new_token = c2.selectbox(tr("history.new"), tokens, index=new_at, format_func=_label, key="history_new")
+old_token = c1.selectbox(tr("history.old"), tokens, index=old_at, format_func=_label, key="history_old",
+                         placeholder=tr("friction.select"))
+new_token = c2.selectbox(tr("history.new"), tokens, index=new_at, format_func=_label, key="history_new",
+                         placeholder=tr("friction.select"))
 if old_token == new_token:
     st.info(tr("history.same_pick"))
     st.stop()

@@ -52,7 +52,7 @@ def _document(loaded: LoadedModel) -> None:
         for tag in m.tags:
             text = f"**{escape_md(m.t(tag.name, L))}**"
             if tag.description:
-                text += f"：{escape_md(m.t(tag.description, L))}"
+                text = tr("friction.name_text", name=text, text=escape_md(m.t(tag.description, L)))
             st.markdown(text)
 
     for g in m.groups:
@@ -115,7 +115,7 @@ with tab_read:
         keys = list(available)
         default = keys.index("catalog:brand-union") if "catalog:brand-union" in keys else 0
         choice = st.selectbox(tr("models.pick"), keys, index=default, key="models_pick",
-                              format_func=lambda k: available[k][0])
+                              format_func=lambda k: available[k][0], placeholder=tr("friction.select"))
         _document(available[choice][1])
 
 with tab_upload:

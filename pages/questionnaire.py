@@ -90,7 +90,7 @@ missing = [(c, i) for c in criteria for i in c.indicators if i.id not in answers
 if missing:
     with st.expander(tr("q.missing", n=len(missing))):
         for c, i in missing:
-            st.markdown(f"- {escape_md(m.t(c.name, L))}：{escape_md(m.t(i.question, L))}")
+            st.markdown("- " + tr("friction.name_text", name=escape_md(m.t(c.name, L)), text=escape_md(m.t(i.question, L))))
 else:
     st.success(tr("q.all_done"))
 st.page_link(PAGES["results"], label=tr("nav.results"), icon="📊")

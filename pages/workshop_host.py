@@ -42,6 +42,7 @@ if not code or not key:
     model_id = st.selectbox(
         tr("wshost.model"), ids, index=ids.index("brand-union") if "brand-union" in ids else 0, key="wsh_model",
         format_func=lambda i: f"{models[i].model.t(models[i].model.title, L)} ({i} {models[i].model.version})",
+        placeholder=tr("friction.select"),
     )
     chosen = models[model_id].model
     with st.form("wsh_create"):
@@ -51,9 +52,10 @@ if not code or not key:
                                 placeholder=tr("wshost.criteria_all"))
         c1, c2 = st.columns(2)
         named = c1.selectbox(tr("wshost.identity"), [False, True], key="wsh_named",
-                             format_func=lambda v: tr("wshost.named") if v else tr("wshost.anonymous"))
+                             format_func=lambda v: tr("wshost.named") if v else tr("wshost.anonymous"),
+                             placeholder=tr("friction.select"))
         pace = c2.selectbox(tr("wshost.pace"), ["free", "guided"], key="wsh_pace",
-                            format_func=lambda p: tr(f"wshost.pace_{p}"))
+                            format_func=lambda p: tr(f"wshost.pace_{p}"), placeholder=tr("friction.select"))
         go = st.form_submit_button(tr("wshost.create"), type="primary")
     if go:
         try:
@@ -174,7 +176,7 @@ def panel() -> None:
         st.session_state.setdefault("wsh_open", now.current_criterion)
         controls[0].selectbox(tr("wshost.open_criterion"), options, key="wsh_open", on_change=_open,
                               format_func=lambda c: tr("wshost.open_none") if c is None
-                              else m.t(m.criterion_by_id[c].name, L))
+                              else m.t(m.criterion_by_id[c].name, L), placeholder=tr("friction.select"))
     if controls is not None:
         st.session_state.setdefault("wsh_reveal", now.revealed)
         controls[1].toggle(tr("wshost.reveal"), key="wsh_reveal", on_change=_reveal, help=tr("wshost.reveal_help"))
@@ -194,7 +196,8 @@ def panel() -> None:
             st.caption(tr("wshost.no_answers"))
         for i in ind_ids:
             if aggs[i].disagreement:
-                st.markdown(f"⚠ {tr('wshost.disagree')}：{escape_md(m.t(m.indicator_by_id[i].question, L))}")
+                st.markdown("⚠ " + tr("friction.name_text", name=tr("wshost.disagree"),
+                                            text=escape_md(m.t(m.indicator_by_id[i].question, L))))
         if present:
             continue
         with st.expander(tr("wshost.consensus")):
@@ -205,7 +208,7 @@ def panel() -> None:
                     f"{flag}{escape_md(m.t(ind.question, L))}", levels, key=f"wsh_cons_{ind.id}",
                     on_change=_consensus, args=(ind.id,),
                     format_func=lambda v: tr("wshost.no_consensus") if v is None
-                    else f"{v} {m.t(m.levels[v].name, L)}")
+                    else f"{v} {m.t(m.levels[v].name, L)}", placeholder=tr("friction.select"))
 
     if now.is_open:
         return

@@ -83,7 +83,7 @@ def test_compare_table_deltas_equal_the_core(root, store, tiny):
     assert answers.loc["入会率是多少？", "现答案"] == "不适用"
     at.toggle(key="history_changed_only").set_value(True).run()
     assert len(at.dataframe[2].value) == 3
-    delta = next(m for m in at.metric if m.label == "总指数")
+    delta = next(m for m in at.metric if m.label == "综合指数")
     assert delta.value == f"{new.overall.index:.1f}"
 
 
@@ -92,7 +92,7 @@ def test_line_chart_and_filter(root, store, tiny):
     add(store, tiny, "甲工会", "2025-09-10", NEW)
     add(store, tiny, "乙工会", "2025-05-10", OLD)
     at = open_page(root)
-    assert any(s.value == "总指数变化" for s in at.subheader)
+    assert any(s.value == "综合指数变化" for s in at.subheader)
     at.text_input(key="history_filter").input("乙").run()
     assert list(at.dataframe[0].value["工会名称"]) == ["乙工会"]
     assert "至少要有两份记录" in at.info[0].value

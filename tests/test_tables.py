@@ -124,7 +124,7 @@ def test_history_entry_filter_and_frame(tiny):
     assert compare.filter_history(entries, "ＡＢ") == []  # full-width folds, but nothing matches
     frame = compare.history_frame(entries, "zh")
     assert list(frame["工会名称"]) == ["某某公司工会", "另一家工会"]
-    assert list(frame["总指数"]) == [f"{entries[0].index:.1f}", "—"]
+    assert list(frame["综合指数"]) == [f"{entries[0].index:.1f}", "—"]
 
 
 def test_index_series_has_one_line_per_union_with_two_points(tiny):
@@ -137,8 +137,8 @@ def test_index_series_has_one_line_per_union_with_two_points(tiny):
     ]
     series = compare.index_series(entries, "zh")
     assert series.to_dict("records") == [
-        {"评估日期": "2025-01-01", "工会名称": "甲工会", "总指数": 0.0},
-        {"评估日期": "2025-06-01", "工会名称": "甲工会", "总指数": 100.0},
+        {"评估日期": "2025-01-01", "工会名称": "甲工会", "综合指数": 0.0},
+        {"评估日期": "2025-06-01", "工会名称": "甲工会", "综合指数": 100.0},
     ]
     assert list(compare.index_series([], "en").columns) == ["Date", "Union", "Overall index"]
 
