@@ -129,15 +129,13 @@ def parse_bytes(raw: bytes, model: MaturityModel | None = None) -> Assessment:
                                                                      "limit": MAX_NUMBER_CHARS})]) from None
     except RecursionError:
         line, col = _too_deep_at(text)
-        raise AssessmentInvalid([AssessmentError("", "bad_json", {
-            "line": line, "col": col, "detail": t("assessment_error.too_deep", "en", limit=MAX_DEPTH)})]) from None
+        raise AssessmentInvalid([AssessmentError("", "too_deep", {"line": line, "col": col, "limit": MAX_DEPTH})]) from None
     if duplicates:
         raise AssessmentInvalid([AssessmentError("", "duplicate_key", {"key": _clip(k)})
                                  for k in dict.fromkeys(duplicates)])
     if _depth(data) > MAX_DEPTH:
         line, col = _too_deep_at(text)
-        raise AssessmentInvalid([AssessmentError("", "bad_json", {
-            "line": line, "col": col, "detail": t("assessment_error.too_deep", "en", limit=MAX_DEPTH)})])
+        raise AssessmentInvalid([AssessmentError("", "too_deep", {"line": line, "col": col, "limit": MAX_DEPTH})])
     return parse(data, model)
 
 

