@@ -12,6 +12,7 @@ Map of the tables::
       participants      who joined, by bearer token (name only in named sessions)
       workshop_answers  (participant, indicator) -> level or N/A
       consensus         (workshop, indicator) -> the level the room agreed on
+    lookup_failures     one row per failed join-code lookup (hashed session / address), for a short while
 
 ``Store.create_schema`` creates every table of this ``metadata`` in one go.
 """
@@ -191,3 +192,15 @@ consensus = Table(
     Column("level", Integer, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# Failed join-code lookups of the last minutes (maturity.throttle). A table added later is created
+# by ``create_all`` on an existing database, so it needs no schema version of its own.
+lookup_failures = Table(
+    "lookup_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scope", String(64), nullable=False),  # sha256 hex of "session:<id>" or "address:<ip>"
+    Column("at", UTCDateTime, nullable=False),
+)
+Index("ix_lookup_failures_scope_at", lookup_failures.c.scope, lookup_failures.c.at)
+Index("ix_lookup_failures_at", lookup_failures.c.at)

@@ -3,6 +3,17 @@
 All state is in the database (the store's), so several app processes can serve one
 workshop. Every host action is checked against the host key here, in the core,
 not only hidden in the UI. The host key itself is never stored: only its sha256.
+
+Who may read what (each public method of :class:`WorkshopService`):
+
+- the join code alone: :meth:`~WorkshopService.lookup` and :meth:`~WorkshopService.join`, limited
+  per session and address (:mod:`maturity.throttle`); they tell nothing about anybody's answers
+- a participant token: :meth:`~WorkshopService.participant`, :meth:`~WorkshopService.submit`,
+  the participant's own answers, and the group only as :meth:`~WorkshopService.group_view` shows
+  it (nothing before the host reveals it; in an anonymous session no breakdown of fewer than
+  three answers)
+- the host key: everything else, including every answer (:meth:`~WorkshopService.aggregates`,
+  :meth:`~WorkshopService.export_rows`, :meth:`~WorkshopService.progress`)
 """
 
 from __future__ import annotations
@@ -11,6 +22,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import math
 import re
 import secrets
 from collections.abc import Mapping
@@ -27,6 +39,7 @@ from .loader import LoadedModel
 from .model import MaturityModel
 from .scoring import NA, Answer
 from .store import Store
+from .throttle import Client, LookupLimit
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
 CODE_LENGTH = 6
@@ -115,8 +128,9 @@ def session_criteria(model: MaturityModel, ws: Workshop) -> list[str]:
 class WorkshopService:
     """Workshops in a :class:`Store`'s database."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, limit: LookupLimit | None = None) -> None:
         self.store = store
+        self.limit = limit if limit is not None else LookupLimit(store)
 
     # -- host ------------------------------------------------------------------------------
 
@@ -156,7 +170,7 @@ class WorkshopService:
                     ))
             except IntegrityError:
                 continue
-            ws = self.get(code)
+            ws = self._by_code(code)
             assert ws is not None
             return ws, key
         raise WorkshopError("no_code")
@@ -169,7 +183,7 @@ class WorkshopService:
         expected = row.host_key_hash if row else _hash(secrets.token_hex(16))
         if not key or not hmac.compare_digest(expected, _hash(key)) or row is None:
             raise WorkshopError("bad_key")
-        ws = self.get(code)
+        ws = self._by_code(code)
         assert ws is not None
         return ws
 
@@ -255,8 +269,24 @@ class WorkshopService:
 
     # -- participants ----------------------------------------------------------------------
 
-    def get(self, code: str) -> Workshop | None:
-        """The workshop with this join code, or None."""
+    def lookup(self, code: str, client: Client | None = None) -> Workshop:
+        """The workshop with this join code, for a participant about to join.
+
+        A wrong code counts against ``client`` (its browser session and address); after too many,
+        every lookup is refused for a while, the right code too, so that codes cannot be guessed.
+        """
+        client = client or Client()
+        wait = self.limit.retry_after(client)
+        if wait is not None:
+            raise WorkshopError("too_many_tries", minutes=max(1, math.ceil(wait.total_seconds() / 60)))
+        ws = self._by_code(code)
+        if ws is None:
+            self.limit.record_failure(client)
+            # echoed in the message: only letters and digits, so it can never be Markdown
+            raise WorkshopError("no_such_code", code=re.sub(r"[^0-9A-Z]", "", normalise_code(code))[:CODE_LENGTH * 2])
+        return ws
+
+    def _by_code(self, code: str) -> Workshop | None:
         code = normalise_code(code)
         if len(code) != CODE_LENGTH:
             return None
@@ -264,11 +294,10 @@ class WorkshopService:
             row = conn.execute(select(S.workshops).where(S.workshops.c.code == code)).first()
         return None if row is None else _workshop(row)
 
-    def join(self, code: str, name: str | None = None) -> Participant:
-        """Join by code; a named session needs a name. Refused once the host has closed it."""
-        ws = self.get(code)
-        if ws is None:
-            raise WorkshopError("no_such_code", code=normalise_code(code))
+    def join(self, code: str, name: str | None = None, client: Client | None = None) -> Participant:
+        """Join by code (looked up as :meth:`lookup` does); a named session needs a name.
+        Refused once the host has closed it."""
+        ws = self.lookup(code, client)
         if not ws.is_open:
             raise WorkshopError("closed")
         name = (name or "").strip()[:60] or None
@@ -349,11 +378,30 @@ class WorkshopService:
 
     # -- the group's picture ---------------------------------------------------------------
 
-    def aggregates(self, code: str) -> dict[str, IndicatorAggregate]:
-        """Per indicator of the session: distribution, spread, disagreement and consensus."""
-        ws = self.get(code)
-        if ws is None:
-            raise WorkshopError("no_such_code", code=normalise_code(code))
+    def aggregates(self, code: str, key: str | None) -> dict[str, IndicatorAggregate]:
+        """Per indicator of the session: distribution, spread, disagreement and consensus (host only)."""
+        return self._aggregates(self.check_host(code, key))
+
+    def group_view(self, token: str) -> dict[str, IndicatorAggregate | None] | None:
+        """What a participant may see of the group: nothing until revealed; in an anonymous
+        session, no breakdown (None) for an indicator with fewer than three answers."""
+        found = self.participant(token)
+        return None if found is None else self.group_view_of(*found)
+
+    def group_view_of(self, person: Participant, ws: Workshop) -> dict[str, IndicatorAggregate | None] | None:
+        """:meth:`group_view` for a participant already looked up by :meth:`participant` (saves a query)."""
+        if person.workshop_id != ws.id:
+            raise WorkshopError("no_such_participant")
+        if not ws.revealed:
+            return None
+        aggs = self._aggregates(ws)
+        if ws.named:
+            return dict(aggs)
+        return {k: (v if v.n + v.n_na >= ANONYMITY_MIN else None) for k, v in aggs.items()}
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _aggregates(self, ws: Workshop) -> dict[str, IndicatorAggregate]:
         model = self._model(ws)
         allowed = set(self._indicator_ids(model, ws))
         with self.store.reading() as conn:
@@ -368,23 +416,6 @@ class WorkshopService:
             by_person.setdefault(r.participant_id, {})[r.indicator_id] = NA if r.is_na else _level(r.level)
         aggs = aggregate(model, by_person.values(), agreed)
         return {k: v for k, v in aggs.items() if k in allowed}
-
-    def group_view(self, token: str) -> dict[str, IndicatorAggregate | None] | None:
-        """What a participant may see of the group: nothing until revealed; in an anonymous
-        session, no breakdown (None) for an indicator with fewer than three answers."""
-        found = self.participant(token)
-        return None if found is None else self.group_view_of(found[1])
-
-    def group_view_of(self, ws: Workshop) -> dict[str, IndicatorAggregate | None] | None:
-        """:meth:`group_view` for a workshop already looked up."""
-        if not ws.revealed:
-            return None
-        aggs = self.aggregates(ws.code)
-        if ws.named:
-            return dict(aggs)
-        return {k: (v if v.n + v.n_na >= ANONYMITY_MIN else None) for k, v in aggs.items()}
-
-    # -- helpers ---------------------------------------------------------------------------
 
     def _model(self, ws: Workshop) -> MaturityModel:
         loaded = self.store.get_model_snapshot(ws.model_sha256)

@@ -39,7 +39,7 @@ def _lookup_link(typed: str, client: Client) -> Workshop | None:
             done = (typed, None, exc.message(L))
         st.session_state["wsj_link"] = done
     if done[2]:
-        st.error(escape_md(done[2]))
+        st.error(done[2])
     return done[1]
 
 
@@ -65,7 +65,7 @@ if found is None:
         try:
             person = svc.join(code, name, client)
         except WorkshopError as exc:
-            st.error(escape_md(exc.message(L)))
+            st.error(exc.message(L))
             st.stop()
         st.session_state["wsj_token"] = person.token
         st.query_params["w"] = normalise_code(code)

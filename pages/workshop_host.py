@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from urllib.parse import urlsplit
@@ -10,13 +9,13 @@ from urllib.parse import urlsplit
 import segno
 import streamlit as st
 
-from maturity import charts
+from maturity import charts, tables
 from maturity.aggregate import group_answers
 from maturity.explain import fmt_index, fmt_level
 from maturity.report import build_workshop_report, report_filename
 from maturity.scoring import score
 from maturity.workshop import ANONYMITY_MIN, WorkshopError, WorkshopService, session_criteria
-from pages._ui import catalog, escape_md, lang, pinned_model, store, tr
+from pages._ui import catalog, escape_md, guarded, lang, pinned_model, store, tr
 
 L = lang()
 svc = WorkshopService(store())
@@ -59,8 +58,9 @@ if not code or not key:
         go = st.form_submit_button(tr("wshost.create"), type="primary")
     if go:
         try:
-            ws, host_key = svc.create(models[model_id], title, criteria=subset or None, named=named, pace=pace,
-                                      language=L)
+            with guarded():
+                ws, host_key = svc.create(models[model_id], title, criteria=subset or None, named=named,
+                                          pace=pace, language=L)
         except WorkshopError as exc:
             st.error(exc.message(L))
             st.stop()
@@ -119,41 +119,29 @@ def _close() -> None:
     _host_call(svc.close, ws.code, key)
 
 
+@guarded(flash="wsh_flash")
 def _host_call(action, *args) -> None:
-    """Run one host action; a refusal becomes a message on the next run."""
+    """Run one host action; a refusal or a database failure becomes a message on the next run."""
     try:
         action(*args)
     except WorkshopError as exc:
-        st.session_state["wsh_flash"] = exc.message(L)
-
-
-def _csv(rows: list[dict]) -> bytes:
-    """Raw answers as CSV with a BOM, so Excel opens the Chinese text correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([tr("wshost.col_participant"), tr("wshost.col_criterion"), tr("wshost.col_indicator"),
-                     tr("wshost.col_question"), tr("wshost.col_level")])
-    for r in rows:
-        ind = r["indicator_id"]
-        level = tr("wshost.na") if r["level"] == "na" else r["level"]
-        writer.writerow([r["participant"], m.criterion_of[ind].id, ind, m.t(m.indicator_by_id[ind].question, L),
-                         level])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        st.session_state["wsh_flash"] = ("error", exc.message(L))
 
 
 @st.fragment(run_every=5)
+@guarded(kind="read")
 def panel() -> None:
     """The live part of the host screen; the browser reruns it every few seconds."""
     try:
         now = svc.check_host(ws.code, key)
         progress = svc.progress(ws.code, key, L)
-        aggs = svc.aggregates(ws.code)
+        aggs = svc.aggregates(ws.code, key)
     except WorkshopError as exc:
         st.error(exc.message(L))
         return
     flash = st.session_state.pop("wsh_flash", None)
     if flash:
-        st.error(flash)
+        st.error(flash[1])
 
     state = tr("wshost.state_open") if now.is_open else tr("wshost.state_closed")
     pace = tr(f"wshost.pace_{now.pace}")
@@ -225,21 +213,24 @@ def panel() -> None:
         return
     people = len(progress.participants)
     day = dt.date.today().isoformat()
-    d1, d2 = st.columns(2)
+    d1, d2, d3 = st.columns(3)
     d1.download_button(
         tr("wshost.pdf"), key="wsh_pdf", on_click="ignore", mime="application/pdf", icon="📄",
         file_name=report_filename(ws.title, day, L),
         data=lambda: build_workshop_report(loaded, title=ws.title, organisation={"name": ws.title},
                                            aggregates=aggs, participants=people, lang=L, assessed_at=day))
-    rows = svc.export_rows(ws.code, key)
+    raw = tables.workshop_answers_frame(m, svc.export_rows(ws.code, key), L)
+    # The guarded writer (typed names never become formulas); the tables' own toolbar export is off.
+    kind = tr("wssecurity.file_kind")
     d2.download_button(tr("wshost.csv"), key="wsh_csv", on_click="ignore", mime="text/csv", icon="📋",
-                       file_name=f"{ws.code}_{day}.csv", data=lambda: _csv(rows))
+                       file_name=tables.export_filename(ws.title, kind, day, "csv"),
+                       data=lambda: tables.csv_bytes(raw))
+    d3.download_button(tr("wssecurity.xlsx"), key="wsh_xlsx", on_click="ignore", icon="📊",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       file_name=tables.export_filename(ws.title, kind, day, "xlsx"),
+                       data=lambda: tables.xlsx_bytes(raw, tr("wssecurity.sheet")))
     with st.expander(tr("wshost.raw")):
-        st.dataframe({
-            tr("wshost.col_participant"): [str(r["participant"]) for r in rows],
-            tr("wshost.col_indicator"): [r["indicator_id"] for r in rows],
-            tr("wshost.col_level"): [tr("wshost.na") if r["level"] == "na" else str(r["level"]) for r in rows],
-        }, hide_index=True, width="stretch")
+        st.dataframe(raw.astype(str), hide_index=True, width="stretch")
 
 
 panel()

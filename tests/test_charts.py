@@ -178,3 +178,50 @@ def test_to_png_and_svg_render_chinese(tiny, tiny_answers, tmp_path):
     (tmp_path / "gap.png").write_bytes(png)
     svg = charts.to_svg(charts.radar(tiny.model, result, "zh"))
     assert svg.startswith("<svg") and "引领力" in svg and f'font-family="{charts.FONT}"' in svg
+
+
+def test_heatmap_colours_cells_by_level_with_a_named_legend(brand, brand_answers):
+    model = brand.model
+    answers = dict(brand_answers)
+    missing = next(i.id for i in model.indicators if i.id not in answers)
+    result = score(model, answers)
+    chart = charts.heatmap(model, result, "zh", answers=answers)
+    cells = [c for c in datasets(chart)["cells"] if c["kind"] != "empty"]
+    by_level: dict[str, set[str]] = {}
+    for c in cells:
+        by_level.setdefault(c["column"], set()).add(c["fill"])
+    level_fills = [by_level[str(lv)] for lv in range(model.lmin, model.lmax + 1) if str(lv) in by_level]
+    assert all(len(f) == 1 for f in level_fills)  # one colour per level
+    assert len({next(iter(f)) for f in level_fills}) == len(level_fills) >= 3  # and a different one for each
+    na = {c["fill"] for c in cells if c["kind"] == "na"}
+    none = {c["fill"] for c in cells if c["id"] == missing}
+    assert len(na) == len(none) == 1 and na != none and not (na | none) & {next(iter(f)) for f in level_fills}
+    spec = chart.to_dict()
+    legends = [layer["encoding"]["color"] for layer in spec["layer"] if "legend" in layer.get("encoding", {}).get("color", {})]
+    assert legends, "the heatmap needs a legend"
+    domain = legends[0]["scale"]["domain"]
+    assert domain[: len(model.scale)] == [f"{s.level} {model.t(s.name, 'zh')}" for s in model.scale]
+    assert domain[-2:] == ["不适用", "未答"]
+
+
+@pytest.mark.parametrize("n", range(2, 11))
+def test_heatmap_text_is_legible_on_every_cell_colour(model_factory, n):
+    loaded = model_factory(list(range(1, n + 1)), {"a": [(f"a.{k}", 1) for k in range(1, n + 1)] + [("a.na", 1)],
+                                                   "b": [("b.1", 1)]})
+    answers = {f"a.{k}": k for k in range(1, n + 1)} | {"a.na": NA}
+    chart = charts.heatmap(loaded.model, score(loaded.model, answers), "en", answers=answers)
+    hits = [c for c in datasets(chart)["cells"] if c["kind"] != "empty"]
+    assert {c["kind"] for c in hits} == {"answer", "na", "unanswered"}
+    for c in hits:
+        assert charts.contrast(c["fill"], c["text_colour"]) >= 4.5, c
+    fills = [c["fill"] for c in hits if c["kind"] == "answer"]
+    assert len(set(fills)) == n  # sequential: one step per level
+
+
+def test_history_chart_reads_dates_level(tiny):
+    points = [{"date": "2025-01-10", "union": "甲工会", "index": 40.0}, {"date": "2025-09-10", "union": "甲工会", "index": 55.5}]
+    spec = charts.index_history(points, "zh").to_dict()
+    x = spec["layer"][0]["encoding"]["x"]
+    assert x["type"] == "temporal" and x["axis"]["labelAngle"] == 0 and x["timeUnit"]["utc"] is True
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0, 100]
+    assert datasets(charts.index_history(points, "zh"))["points"] == points

@@ -29,8 +29,8 @@ def test_create_gives_an_unambiguous_code_and_a_strong_key(service, tiny):
     assert len(ws.code) == 6 and set(ws.code) <= set(CODE_ALPHABET)
     assert not set(ws.code) & set("0O1IL")
     assert len(key) >= 32  # 24 random bytes, url-safe
-    assert service.get(ws.code.lower()) == ws  # typed in lower case
-    assert service.get(f"{ws.code[:3]} {ws.code[3:]}") == ws  # or with a space
+    assert service.lookup(ws.code.lower()) == ws  # typed in lower case
+    assert service.lookup(f"{ws.code[:3]} {ws.code[3:]}") == ws  # or with a space
     with service.store.reading() as conn:
         stored = conn.execute(schema.workshops.select()).first()
     assert key not in str(tuple(stored))  # only the hash is kept
@@ -60,12 +60,12 @@ def test_join_answer_resume_and_aggregate(service, tiny):
     found = service.participant(people[0].token)
     assert found is not None and found[0].id == people[0].id  # a reload resumes by token
     assert service.answers_of(people[0].token) == {"leading.party": 2, "digital.platform": "na"}
-    agg = service.aggregates(ws.code)["leading.party"]
+    agg = service.aggregates(ws.code, key)["leading.party"]
     assert (agg.n, agg.min, agg.max, agg.counts) == (4, 2, 4, {1: 0, 2: 1, 3: 2, 4: 1})
     assert agg.mean == pytest.approx(3.0) and agg.disagreement  # max - min = 2
-    assert service.aggregates(ws.code)["digital.platform"].n_na == 4
+    assert service.aggregates(ws.code, key)["digital.platform"].n_na == 4
     service.set_consensus(ws.code, key, "leading.party", 3)
-    assert service.aggregates(ws.code)["leading.party"].group_answer == 3
+    assert service.aggregates(ws.code, key)["leading.party"].group_answer == 3
     progress = service.progress(ws.code, key, "zh")
     assert progress.total == 4 and [n for _, n in progress.participants] == [2, 2, 2, 2]
     assert progress.participants[0][0] == "参会者 1"
@@ -96,7 +96,12 @@ def test_closed_session_refuses_joins_and_answers(service, tiny):
 
 
 def test_wrong_codes_and_tokens(service):
-    assert service.get("ABC") is None and service.get("") is None
+    for code in ("ABC", "", "ABCDEF"):
+        with pytest.raises(WorkshopError, match="no_such_code"):
+            service.lookup(code)
+    with pytest.raises(WorkshopError) as info:
+        service.lookup("**<b>x</b>**")
+    assert info.value.params["code"] == "BXB"  # echoed in a message: letters and digits only
     with pytest.raises(WorkshopError, match="no_such_code"):
         service.join("ABCDEF")
     assert service.participant("garbage") is None
@@ -116,11 +121,11 @@ def test_guided_pace_opens_one_criterion_at_a_time(service, tiny):
 
 
 def test_criteria_subset(service, tiny):
-    ws, _ = service.create(tiny, "研讨", criteria=["digital"])
+    ws, key = service.create(tiny, "研讨", criteria=["digital"])
     person = service.join(ws.code)
     with pytest.raises(WorkshopError, match="unknown_indicator"):
         service.submit(person.token, {"leading.party": 2})
-    assert set(service.aggregates(ws.code)) == {"digital.platform"}
+    assert set(service.aggregates(ws.code, key)) == {"digital.platform"}
     with pytest.raises(WorkshopError, match="unknown_criterion"):
         service.create(tiny, "研讨", criteria=["nope"])
 
@@ -154,7 +159,7 @@ def test_named_session_needs_names_and_exports_them(service, tiny):
 
 
 def test_many_participants_submitting_at_once_lose_nothing(service, tiny):
-    ws, _ = service.create(tiny, "并发")
+    ws, key = service.create(tiny, "并发")
     people = [service.join(ws.code) for _ in range(20)]
     ids = ["leading.party", "leading.model-workers", "organising.membership", "digital.platform"]
     errors: list[BaseException] = []
@@ -172,7 +177,109 @@ def test_many_participants_submitting_at_once_lose_nothing(service, tiny):
     for th in threads:
         th.join()
     assert not errors, errors[:3]
-    aggs = service.aggregates(ws.code)
+    aggs = service.aggregates(ws.code, key)
     assert all(aggs[i].n == 20 for i in ids)
     for n, person in enumerate(people):  # each person's last round is what is stored
         assert service.answers_of(person.token) == {i: 1 + (n + 9 + k) % 4 for k, i in enumerate(ids)}
+
+
+# -- who may read what: every public method of the service against every kind of credential ------------
+
+WRONG = "A" * 32  # shaped like a key or a token, but nobody's
+
+
+def _room(service, tiny):
+    """A revealed anonymous session: three answers to leading.party, one to digital.platform."""
+    ws, key = service.create(tiny, "权限")
+    people = [service.join(ws.code) for _ in range(3)]
+    for person, level in zip(people, (2, 3, 4), strict=True):
+        service.submit(person.token, {"leading.party": level})
+    service.submit(people[0].token, {"digital.platform": 1})
+    service.reveal(ws.code, key)
+    return ws, key, people[0]
+
+
+def _via_participant(method):
+    """Call ``method(person, ws)`` for the participant the credential names; None when it names nobody."""
+    def call(s, ws, cred):
+        found = s.participant(cred) if cred else None
+        return None if found is None else method(s, *found)
+    return call
+
+
+def _own_answers(result, ws):
+    assert result == {"leading.party": 2, "digital.platform": 1}  # the participant's own, nobody else's
+
+
+def _participant_view(result, ws):
+    assert result["leading.party"].n == 3  # revealed, three answers
+    assert result["digital.platform"] is None  # one answer in an anonymous session: no breakdown
+
+
+def _everything(result, ws):
+    assert result["leading.party"].n == 3 and result["digital.platform"].n == 1
+
+
+# method -> (call with a credential, the credential that may use it, what the allowed call gives)
+ACCESS = {
+    "check_host": (lambda s, ws, c: s.check_host(ws.code, c), "host", lambda r, ws: r.id == ws.id),
+    "open_criterion": (lambda s, ws, c: s.open_criterion(ws.code, c, None), "host", None),
+    "reveal": (lambda s, ws, c: s.reveal(ws.code, c, True), "host", None),
+    "set_consensus": (lambda s, ws, c: s.set_consensus(ws.code, c, "leading.party", 3), "host", None),
+    "close": (lambda s, ws, c: s.close(ws.code, c), "host", None),
+    "progress": (lambda s, ws, c: s.progress(ws.code, c), "host", lambda r, ws: [n for _, n in r.participants] == [2, 1, 1]),
+    "export_rows": (lambda s, ws, c: s.export_rows(ws.code, c), "host", lambda r, ws: len(r) == 4),
+    "aggregates": (lambda s, ws, c: s.aggregates(ws.code, c), "host", _everything),
+    "participant": (lambda s, ws, c: s.participant(c), "participant", lambda r, ws: r[1].id == ws.id),
+    "submit": (lambda s, ws, c: s.submit(c, {"organising.membership": 2}), "participant", None),
+    "answers_of": (lambda s, ws, c: s.answers_of(c), "participant", _own_answers),
+    "answers_of_participant": (_via_participant(lambda s, p, w: s.answers_of_participant(p)), "participant",
+                               _own_answers),
+    "group_view": (lambda s, ws, c: s.group_view(c), "participant", _participant_view),
+    "group_view_of": (_via_participant(lambda s, p, w: s.group_view_of(p, w)), "participant", _participant_view),
+}
+# Methods that take no credential; none of them gives anybody's answers.
+OPEN = {"create", "lookup", "join"}
+
+
+def test_every_public_method_is_in_the_access_table():
+    public = {n for n in dir(WorkshopService) if not n.startswith("_") and callable(getattr(WorkshopService, n))}
+    assert public == set(ACCESS) | OPEN
+
+
+@pytest.mark.parametrize("method", sorted(ACCESS))
+def test_access_table(service, tiny, method):
+    call, allowed, check = ACCESS[method]
+    for kind in ("none", "wrong", "participant", "host"):
+        ws, key, person = _room(service, tiny)
+        cred = {"none": None, "wrong": WRONG, "participant": person.token, "host": key}[kind]
+        if kind != allowed:
+            try:
+                result = call(service, ws, cred)
+            except WorkshopError as exc:
+                assert exc.code in ("bad_key", "no_such_participant"), (method, kind, exc.code)
+            else:
+                assert result in (None, {}), (method, kind, result)  # nothing, and nobody's answers
+            continue
+        result = call(service, ws, cred)
+        if check is not None:
+            assert check(result, ws) is not False, (method, kind, result)
+
+
+def test_what_the_join_code_alone_gives(service, tiny):
+    ws, key, person = _room(service, tiny)
+    found = service.lookup(ws.code)
+    assert found == service.check_host(ws.code, key)  # the session's settings, no answers in them
+    assert {f for f in vars(found)} == {"id", "code", "title", "model_sha256", "criteria", "named", "pace",
+                                        "current_criterion", "revealed", "language", "created_at", "closed_at"}
+    newcomer = service.join(ws.code)
+    assert service.answers_of(newcomer.token) == {}
+    with pytest.raises(WorkshopError, match="no_such_participant"):  # someone else's record with my workshop
+        service.group_view_of(person, service.create(tiny, "另一场")[0])
+
+
+def test_participant_view_before_reveal_is_nothing(service, tiny):
+    ws, key, person = _room(service, tiny)
+    service.reveal(ws.code, key, False)
+    assert service.group_view(person.token) is None
+    assert service.aggregates(ws.code, key)["leading.party"].n == 3  # the host still sees everything
