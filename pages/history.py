@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
-from maturity import charts, compare
+from maturity import charts, compare, tables
 from maturity.explain import fmt_index
 from maturity.scoring import score
 from maturity.settings import Settings, can_list
@@ -73,7 +75,17 @@ st.caption(tr("history.count", shown=len(shown), total=len(entries)))
 if not shown:
     st.warning(tr("history.none_match"))
     st.stop()
-st.dataframe(compare.history_frame(shown, L), hide_index=True, width="stretch")
+listing = compare.history_frame(shown, L)
+st.dataframe(listing, hide_index=True, width="stretch")
+# Union names are typed text: the table's own toolbar export is off, these are guarded (maturity/cells.py).
+_day, _kind = dt.date.today().isoformat(), tr("wssecurity.history_kind")
+_c1, _c2 = st.columns(2)
+_c1.download_button(tr("wssecurity.history_csv"), key="history_csv", on_click="ignore", icon="📋", mime="text/csv",
+                    file_name=tables.export_filename("", _kind, _day, "csv"), data=lambda: tables.csv_bytes(listing))
+_c2.download_button(tr("wssecurity.history_xlsx"), key="history_xlsx", on_click="ignore", icon="📊",
+                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    file_name=tables.export_filename("", _kind, _day, "xlsx"),
+                    data=lambda: tables.xlsx_bytes(listing, _kind))
 
 points = compare.index_points(shown)
 if points:
