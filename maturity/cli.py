@@ -11,7 +11,7 @@ from typing import Any
 
 from .advice import roadmap
 from .assessment import Assessment, AssessmentInvalid, read_json
-from .i18n import normalise
+from .i18n import LANGUAGES, normalise
 from .loader import LoadedModel, ModelLoadError, load_folder, load_model
 from .scoring import Result, score
 
@@ -19,8 +19,19 @@ FRAMEWORKS = Path(os.environ.get("MATURITY_FRAMEWORKS", Path(__file__).resolve()
 
 
 def _default_lang() -> str:
-    code = os.environ.get("MATURITY_LANG") or os.environ.get("LANG") or "en"
+    """MATURITY_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG); Chinese or English, English otherwise."""
+    env = os.environ
+    code = env.get("MATURITY_LANG") or env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG") or "en"
     return "zh" if code.lower().startswith("zh") else normalise(code) if code[:2] == "en" else "en"
+
+
+def report_lang(option: str | None, assessment: Assessment) -> str:
+    """The report's language: ``--lang``, else the file's ``language``, else MATURITY_LANG, else the locale."""
+    if option:
+        return option
+    if assessment.language.replace("_", "-").split("-")[0].lower() in LANGUAGES:
+        return normalise(assessment.language)
+    return _default_lang()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from .report import build_report  # imported late: fpdf2 and charts are heavy
 
-    pdf = build_report(loaded, assessment, lang=lang)
+    pdf = build_report(loaded, assessment, lang=report_lang(args.lang, assessment))
     Path(args.output).write_bytes(pdf)
     return 0
 

@@ -92,3 +92,49 @@ def test_sample_data_scores_and_reports(root, tmp_path):
     res = run(root, "report", "data/sample-assessment.json", "-o", str(out), "--lang", "zh")
     assert res.returncode == 0, res.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def _report_text(root, tmp_path, env, *extra, language="zh"):
+    data = json.loads((root / "tests/frameworks/tiny-assessment.json").read_text(encoding="utf-8"))
+    data["language"] = language
+    src = tmp_path / f"a-{language}.json"
+    src.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "a.pdf"
+    res = subprocess.run([sys.executable, "-m", "maturity", "report", str(src), "-o", str(out), "--model",
+                          "tests/frameworks/tiny.yaml", *extra], cwd=root, capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), **env}, timeout=180)
+    assert res.returncode == 0, res.stderr
+    from pypdf import PdfReader
+
+    return PdfReader(out).pages[0].extract_text()
+
+
+@pytest.mark.parametrize(
+    ("env", "extra", "language", "expected"),
+    [
+        ({"LANG": "C.UTF-8"}, (), "zh", "诊断报告"),  # the file's language beats the locale
+        ({"LANG": "zh_CN.UTF-8", "MATURITY_LANG": "zh"}, (), "en", "Diagnosis report"),  # ... and MATURITY_LANG
+        ({"LANG": "C.UTF-8"}, ("--lang", "en"), "zh", "Diagnosis report"),  # --lang beats the file
+        ({"LC_ALL": "zh_CN.UTF-8"}, (), "fr", "诊断报告"),  # ... else the locale
+    ],
+    ids=["file-over-locale", "file-over-env", "option-over-file", "locale-when-file-unknown"],
+)
+def test_report_language_order(root, tmp_path, env, extra, language, expected):
+    text = _report_text(root, tmp_path, env, *extra, language=language)
+    assert expected in text, text[:300]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"[" * 3000, "a.json: line 1, column 65: nested more than 64 levels deep"),
+        (b'{"format": "maturity-assessment/1", "n": ' + b"1" * 5000 + b"}", "has more than 64 digits"),
+        (b'{"format": "maturity-assessment/1", "format": "maturity-assessment/1"}', "key 'format' appears twice"),
+    ],
+    ids=["deep", "long-number", "duplicate-key"],
+)
+def test_hostile_assessment_files_exit_1_without_a_traceback(root, tmp_path, raw, expected):
+    (tmp_path / "a.json").write_bytes(raw)
+    res = run(root, "score", str(tmp_path / "a.json"), "--model", "tests/frameworks/tiny.yaml")
+    assert res.returncode == 1
+    assert expected in res.stderr and "Traceback" not in res.stderr, res.stderr[-800:]
