@@ -264,3 +264,37 @@ def assessment_header(title: str, record: Any, model: Any) -> None:
     st.title(title)
     st.markdown(f"#### {escape_md(org_label(record.organisation))}")
     st.caption(f"{model.t(model.title, _lang())} · {model.version} · {record.assessed_at}")
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (quotes, backslashes, line ends and '<' escaped)."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
+    return f'"{out}"'
+
+
+def uploader_css(key: str, limit_mb: int, types: list[str], lang_code: str) -> str:
+    """CSS that puts translated texts on the file uploader of widget ``key`` (Streamlit 1.67's own are English).
+
+    Streamlit has no option for its uploader's "Upload" button, its "5MB per file • JSON" line or the
+    size line of a refused file, so these are set to font-size 0 and the translation is drawn by
+    ``::after``, scoped to the widget's ``st-key-`` container and the uploader's data-testids.
+    """
+    # the frontend's own rule for the container class: st-key- and the key, other characters as '-'
+    scope = ".st-key-" + "".join(c if c.isascii() and (c.isalnum() or c in "_-") else "-" for c in key.strip())
+    zone = f'{scope} [data-testid="stFileUploaderDropzone"]'
+    sep = "、" if lang_code == "zh" else ", "
+    texts = {
+        f'{zone} button [data-testid="stMarkdownContainer"] p': (i18n.t("friction.upload_button", lang_code), 0.875),
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span':
+            (i18n.t("friction.upload_limit", lang_code, mb=limit_mb, types=sep.join(types)), 0.875),
+        f'{scope} [data-testid="stFileChip"][aria-invalid="true"] [data-testid="stFileChipName"] + div':
+            (i18n.t("friction.upload_refused", lang_code, mb=limit_mb, types=sep.join(types)), 0.75),
+    }
+    rules = [f"{sel} {{font-size: 0;}}\n{sel}::after {{content: {_css_string(text)}; font-size: {rem}rem;"
+             f" line-height: 1.6;}}" for sel, (text, rem) in texts.items()]
+    return "\n".join(rules)
+
+
+def uploader_texts(key: str, limit_mb: int, types: list[str]) -> None:
+    """Translate the built-in texts of the file uploader ``key`` (call it next to ``st.file_uploader``)."""
+    st.html(f"<style>\n{uploader_css(key, limit_mb, types, _lang())}\n</style>")

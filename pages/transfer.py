@@ -22,6 +22,7 @@ from pages._ui import (
     store,
     tr,
     uploaded_model,
+    uploader_texts,
 )
 
 L = lang()
@@ -63,6 +64,7 @@ else:
 st.subheader(tr("transfer.import"))
 st.caption(tr("transfer.import_help"))
 generation = st.session_state.setdefault("transfer_upload_gen", 0)
+uploader_texts(f"transfer_upload_{generation}", 5, ["JSON", "XLSX"])  # Streamlit's own texts are English
 upload = st.file_uploader(tr("transfer.upload"), type=["json", "xlsx"], max_upload_size=5,
                           key=f"transfer_upload_{generation}")
 if upload is None:
