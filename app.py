@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from maturity import i18n
-from pages._ui import lang, tr
+from pages._ui import guarded, lang, tr
 
 MATURITY_FRAME = True  # pages/_ui.py looks for this to know a page runs inside this frame
 
@@ -38,4 +38,7 @@ pages = [
     st.Page("pages/workshop_host.py", title=tr("wsnav.host"), icon=":material/co_present:", url_path="workshop_host"),
     st.Page("pages/workshop.py", title=tr("wsnav.join"), icon=":material/groups:", url_path="workshop"),
 ]
-st.navigation(pages).run()
+# The last net: what no page caught is a translated message with an error id, never a traceback
+# (while .streamlit/config.toml hides exception details from browsers, as it does).
+with guarded(kind="read"):
+    st.navigation(pages).run()

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import FragmentHandledException
 from streamlit.runtime.pages_manager import PagesManager
 
 from maturity import i18n
+from maturity.errors import STORAGE_ERRORS, log_failure, new_error_id
 from maturity.loader import Catalog, LoadedModel, load_folder, load_model_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,12 +115,76 @@ def _store(url: str | None) -> Any:
 
 
 def store() -> Any:
-    """The shared Store (schema created once per process); a clear message and stop if unreachable."""
+    """The shared Store (schema created once per process); a message with an error id and stop if unusable."""
     try:
         return _store(os.environ.get("DATABASE_URL") or None)
     except Exception as exc:
-        st.error(tr("store.unavailable", detail=type(exc).__name__))
+        st.error(failure_message(exc, "unavailable"))
         st.stop()
+
+
+# -- failures: a translated message with an error id on the page, the details in the server log --------------
+
+LOG = logging.getLogger("maturity.app")
+if not LOG.handlers and not logging.getLogger().handlers:  # streamlit run configures only its own loggers
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    LOG.addHandler(_handler)
+
+
+def _url_secrets() -> list[str]:
+    """The password of DATABASE_URL, as typed and decoded: never logged, never shown."""
+    url = os.environ.get("DATABASE_URL") or ""
+    found = re.findall(r"://[^:/@]*:([^@/]+)@", url)
+    try:
+        from sqlalchemy.engine import make_url
+
+        found.append(make_url(url).password or "")
+    except Exception:  # a URL SQLAlchemy cannot parse has no password it could put into an error
+        pass
+    return [s for s in found if s]
+
+
+def failure_message(exc: BaseException, kind: str) -> str:
+    """Log ``exc`` under a new error id; the translated ``failure.<kind>`` message that quotes the id."""
+    error_id = new_error_id()
+    log_failure(LOG, error_id, kind, exc, hide=_url_secrets())
+    return tr(f"failure.{kind}", id=error_id)
+
+
+def details_hidden() -> bool:
+    """True when browsers may not see exception details (.streamlit/config.toml: client.showErrorDetails)."""
+    return str(st.get_option("client.showErrorDetails")) == "none"
+
+
+@contextmanager
+def guarded(flash: str | None = None, kind: str = "save") -> Iterator[None]:
+    """Around a database call (or as a decorator): a failure becomes a translated message with an error id.
+
+    A storage error (see ``maturity.errors``) gives ``failure.<kind>``; any other exception, while
+    browsers may not see details, ``failure.unexpected`` (otherwise it passes on, and a developer sees it).
+    In a script run the message is shown and the run stops. A widget callback runs before the
+    script, so pass ``flash``: the message goes to ``st.session_state[flash]`` as ``("error", message)``
+    for the page to show, and the callback ends. st.stop / st.rerun are not exceptions and pass.
+    """
+    try:
+        yield
+    except STORAGE_ERRORS as exc:
+        _report(failure_message(exc, kind), flash)
+    except FragmentHandledException:
+        raise  # a fragment has shown its own failure already
+    except Exception as exc:
+        if not details_hidden():
+            raise
+        _report(failure_message(exc, "unexpected"), flash)
+
+
+def _report(message: str, flash: str | None) -> None:
+    if flash is not None:
+        st.session_state[flash] = ("error", message)
+        return
+    st.error(message)
+    st.stop()
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -8,7 +8,19 @@ import streamlit as st
 from maturity.explain import explain_criterion, explain_mean_of_criteria, explain_tag, fmt_index, fmt_level, stars
 from maturity.i18n import t
 from maturity.scoring import score
-from pages._ui import PAGES, assessment_header, chart_spec, current_record, escape_md, lang, org_label, pinned_model, store, tr
+from pages._ui import (
+    PAGES,
+    assessment_header,
+    chart_spec,
+    current_record,
+    escape_md,
+    guarded,
+    lang,
+    org_label,
+    pinned_model,
+    store,
+    tr,
+)
 
 L = lang()
 record = current_record()
@@ -139,7 +151,8 @@ with st.form("targets"):
         )
     if st.form_submit_button(tr("r.targets_save")):
         chosen = {c.id: st.session_state[f"target-{c.id}"] for c in m.criteria}
-        store().set_targets(record.token, chosen)
+        with guarded():
+            store().set_targets(record.token, chosen)
         changed = [c for c in m.criteria if chosen[c.id] != record.targets.get(c.id)]
         same = [c for c in changed if chosen[c.id] is not None and chosen[c.id] == defaults[c.id].target]
         flash = []

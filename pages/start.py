@@ -8,7 +8,7 @@ import re
 import streamlit as st
 
 from maturity.loader import ModelLoadError
-from pages._ui import PAGES, catalog, escape_md, lang, open_token, store, tr, uploaded_model
+from pages._ui import PAGES, catalog, escape_md, guarded, lang, open_token, store, tr, uploaded_model
 
 L = lang()
 st.title(tr("start.title"))
@@ -82,7 +82,9 @@ if start:
     else:
         organisation = {"name": name.strip(), "enterprise": enterprise.strip(), "members": members,
                         "region": region.strip(), "assessor": assessor.strip()}
-        record = store().create_assessment(models[model_id], organisation, language=L, assessed_at=day.isoformat())
+        with guarded():
+            record = store().create_assessment(models[model_id], organisation, language=L,
+                                               assessed_at=day.isoformat())
         open_token(record.token)
         st.switch_page(PAGES["questionnaire"], query_params={"a": record.token})
 

@@ -9,7 +9,7 @@ import streamlit as st
 from maturity import charts
 from maturity.throttle import Client
 from maturity.workshop import Workshop, WorkshopError, WorkshopService, normalise_code, session_criteria
-from pages._ui import answer_radio, escape_md, lang, pinned_model, step_progress, step_radio, store, tr
+from pages._ui import answer_radio, escape_md, guarded, lang, pinned_model, step_progress, step_radio, store, tr
 
 L = lang()
 svc = WorkshopService(store())
@@ -63,7 +63,8 @@ if found is None:
         go = st.form_submit_button(tr("wsjoin.join"), type="primary")
     if go:
         try:
-            person = svc.join(code, name, client)
+            with guarded():
+                person = svc.join(code, name, client)
         except WorkshopError as exc:
             st.error(exc.message(L))
             st.stop()
@@ -105,6 +106,7 @@ else:
     crit = shown[k]
 
 
+@guarded(flash="wsj_flash")
 def _submit(crit_id: str) -> None:
     """Form callback: store this criterion's answers at once; a refusal becomes a message."""
     c = m.criterion_by_id[crit_id]
@@ -117,9 +119,6 @@ def _submit(crit_id: str) -> None:
         svc.submit(person.token, answers)
     except WorkshopError as exc:
         st.session_state["wsj_flash"] = ("error", exc.message(L))
-        return
-    except Exception as exc:
-        st.session_state["wsj_flash"] = ("error", tr("q.save_failed", detail=type(exc).__name__))
         return
     st.session_state["wsj_flash"] = ("success", tr("wsjoin.saved", name=m.t(c.name, L), n=len(answers)))
     k = crit_ids.index(crit_id)

@@ -15,6 +15,18 @@ ROOT = Path(__file__).resolve().parent.parent
 TEST_FRAMEWORKS = ROOT / "tests" / "frameworks"
 
 
+def pytest_configure(config) -> None:
+    """Tests see a page's exceptions (AppTest's ``at.exception``), as a developer would.
+
+    .streamlit/config.toml hides exception details from browsers (client.showErrorDetails = "none"),
+    and the app then shows a translated message instead of raising; tests/test_db_failures.py sets
+    "none" where it checks that. The e2e server reads the file itself.
+    """
+    from streamlit import config as st_config
+
+    st_config.set_option("client.showErrorDetails", "full")
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     """The repository root."""

@@ -54,5 +54,5 @@ def test_unreachable_database_gets_a_clear_message(root, tmp_path, monkeypatch, 
     monkeypatch.setenv("MATURITY_FRAMEWORKS", str(root / "frameworks"))
     at = helpers.open_page(root, "questionnaire", token="A" * 24)
     assert not at.exception, at.exception
-    assert at.error and "无法连接数据库" in at.error[0].value
+    assert at.error and "数据库暂时无法使用" in at.error[0].value and "错误编号 E-" in at.error[0].value
     assert "nobody" not in at.error[0].value  # the URL (it may hold a password) is not shown
