@@ -33,10 +33,11 @@ def _lookup_link(typed: str, client: Client) -> Workshop | None:
     """The workshop of the ?w= link, looked up once per session (a wrong one counts as a wrong code)."""
     done = st.session_state.get("wsj_link")
     if done is None or done[0] != typed:
-        try:
-            done = (typed, svc.lookup(typed, client), None)
-        except WorkshopError as exc:
-            done = (typed, None, exc.message(L))
+        with guarded(kind="read"):
+            try:
+                done = (typed, svc.lookup(typed, client), None)
+            except WorkshopError as exc:
+                done = (typed, None, exc.message(L))
         st.session_state["wsj_link"] = done
     if done[2]:
         st.error(done[2])
@@ -62,12 +63,12 @@ if found is None:
             st.caption(tr("wsjoin.anonymous"))
         go = st.form_submit_button(tr("wsjoin.join"), type="primary")
     if go:
-        try:
-            with guarded():
+        with guarded():  # a storage failure; a refusal is ours to show (guarded would call it unexpected)
+            try:
                 person = svc.join(code, name, client)
-        except WorkshopError as exc:
-            st.error(exc.message(L))
-            st.stop()
+            except WorkshopError as exc:
+                st.error(exc.message(L))
+                st.stop()
         st.session_state["wsj_token"] = person.token
         st.query_params["w"] = normalise_code(code)
         st.query_params["p"] = person.token  # the address bar is the resume link

@@ -57,13 +57,13 @@ if not code or not key:
                             format_func=lambda p: tr(f"wshost.pace_{p}"), placeholder=tr("friction.select"))
         go = st.form_submit_button(tr("wshost.create"), type="primary")
     if go:
-        try:
-            with guarded():
+        with guarded():  # a storage failure; a refusal is ours to show (guarded would call it unexpected)
+            try:
                 ws, host_key = svc.create(models[model_id], title, criteria=subset or None, named=named,
                                           pace=pace, language=L)
-        except WorkshopError as exc:
-            st.error(exc.message(L))
-            st.stop()
+            except WorkshopError as exc:
+                st.error(exc.message(L))
+                st.stop()
         st.query_params["w"], st.query_params["k"] = ws.code, host_key
         st.rerun()
     st.stop()

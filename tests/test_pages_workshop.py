@@ -187,6 +187,19 @@ def _failures(store) -> int:
     ("en", "There is no workshop with the code ZZZZZZ", "Too many wrong join codes", "Join"),
 ])
 def test_guessing_join_codes_is_stopped_with_a_message(root, store, tiny, lang, wrong, blocked, join):
+    from streamlit import config
+
+    # as the app runs for browsers (.streamlit/config.toml): no exception details, so nothing may be mistaken
+    # for an unexpected error
+    before = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "none")
+    try:
+        _guess(root, store, tiny, wrong, blocked, join, lang)
+    finally:
+        config.set_option("client.showErrorDetails", before)
+
+
+def _guess(root, store, tiny, wrong, blocked, join, lang):
     _, ws, _ = session(store, tiny)
     at = open_with(root, "workshop", lang=lang, w="ZZZZZZ")  # a wrong ?w= link is a wrong code
     assert not at.exception, at.exception
@@ -226,3 +239,18 @@ def test_host_page_offers_guarded_exports_of_hostile_names(root, store, tiny):
     frame = tables.workshop_answers_frame(tiny.model, svc.export_rows(ws.code, key), "zh")
     rows = list(csv.reader(io.StringIO(tables.csv_bytes(frame).decode("utf-8-sig"), newline="")))
     assert rows[1][0] == "'" + hostile and rows[1][1] == "引领力" and rows[1][4] == "2"
+
+
+def test_a_refused_create_is_its_message_not_an_unexpected_error(root, store):
+    from streamlit import config
+
+    before = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "none")  # as for browsers
+    try:
+        at = helpers.open_page(root, "workshop_host")
+        at.text_input(key="wsh_title").input("   ")
+        at = click(at, "创建研讨会")
+    finally:
+        config.set_option("client.showErrorDetails", before)
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == ["请填写研讨会名称。"]
