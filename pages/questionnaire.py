@@ -132,7 +132,7 @@ def _conflict_panel() -> None:
             conflicts[iid] = Conflict(iid, c.base, c.mine, fresh)
     for iid, c in conflicts.items():
         with st.container(border=True, key=f"conflict-{iid}"):
-            st.markdown(f"**⚠️ {tr('conflict.title')}：{escape_md(_question(iid))}**")
+            st.markdown(f"**⚠️ {tr('friction.name_text', name=tr('conflict.title'), text=escape_md(_question(iid)))}**")
             for col, who, entry in zip(st.columns(2), ("mine", "theirs"), (c.mine, c.theirs), strict=True):
                 with col:
                     st.caption(tr(f"conflict.{who}"))

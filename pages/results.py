@@ -141,16 +141,19 @@ for kind_, message in st.session_state.pop("targets_flash", []):
 with st.form("targets"):
     st.caption(tr("r.targets_help"))
     cols = st.columns(4)
-    options = [None] + [s.level for s in m.scale]
+    # "default" rather than None: Streamlit offers to clear a select whose value is None, which
+    # would leave it showing the placeholder instead of the default it stands for.
+    options: list[object] = ["default"] + [s.level for s in m.scale]
     for k, crit in enumerate(m.criteria):
         current = record.targets.get(crit.id)
         cols[k % 4].selectbox(
             m.t(crit.name, L), options, index=options.index(current) if current in options else 0,
-            format_func=lambda v, cid=crit.id: _default_label(cid) if v is None else _level_label(v),
+            format_func=lambda v, cid=crit.id: _default_label(cid) if v == "default" else _level_label(v),
             key=f"target-{crit.id}", placeholder=tr("friction.select"),
         )
     if st.form_submit_button(tr("r.targets_save")):
-        chosen = {c.id: st.session_state[f"target-{c.id}"] for c in m.criteria}
+        picked = {c.id: st.session_state[f"target-{c.id}"] for c in m.criteria}
+        chosen = {cid: None if v == "default" else v for cid, v in picked.items()}
         with guarded():
             store().set_targets(record.token, chosen)
         changed = [c for c in m.criteria if chosen[c.id] != record.targets.get(c.id)]

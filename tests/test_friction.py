@@ -131,6 +131,11 @@ def test_target_default_says_what_it_is_and_saving_it_is_confirmed(root, store, 
     said = " ".join(x.value for x in [*at.success, *at.info])
     assert "目标" in said and "引领力" in said, said
     assert store.get_assessment(record.token).targets == {"leading": 4}
+    at.selectbox(key="target-leading").set_value("default")  # back to the default: the union's own target goes
+    next(b for b in at.button if b.label == i18n.t("r.targets_save", "zh")).click().run()
+    assert not at.exception
+    assert store.get_assessment(record.token).targets == {}
+    assert any("默认" in x.value for x in at.success)
 
 
 # ---------------------------------------------------------------- 历史对比
