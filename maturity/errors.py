@@ -31,8 +31,9 @@ def new_error_id() -> str:
 def log_failure(logger: logging.Logger, error_id: str, what: str, exc: BaseException,
                 hide: Iterable[str | None] = ()) -> None:
     """Log ``exc`` with its traceback under ``error_id``; every string of ``hide`` (e.g. a password) masked."""
-    text = "".join(traceback.format_exception(exc))
+    summary = traceback.format_exception_only(exc)[-1].strip()
+    trace = "".join(traceback.format_exception(exc)).rstrip()
     for secret in hide:
         if secret:
-            text = text.replace(secret, "***")
-    logger.error("%s %s: %s", error_id, what, text.rstrip())
+            summary, trace = summary.replace(secret, "***"), trace.replace(secret, "***")
+    logger.error("%s (%s) %s\n%s", error_id, what, summary, trace)

@@ -308,3 +308,24 @@ def test_the_browser_sees_no_exception_details(root):
 
     config = tomllib.loads((root / ".streamlit/config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_error_ids_are_short_and_easy_to_read_out():
+    from maturity.errors import new_error_id
+
+    ids = {new_error_id() for _ in range(200)}
+    assert len(ids) == 200
+    assert all(re.fullmatch(r"E-[A-HJ-KM-NP-Z2-9]{5}", i) for i in ids)  # no 0/O, 1/I/L
+
+
+def test_the_log_entry_names_the_cause_and_masks_secrets(caplog):
+    from maturity.errors import log_failure
+
+    try:
+        raise OSError("disk full while writing for postgresql://u:hunter2@db/x")
+    except OSError as exc:
+        log_failure(logging.getLogger("maturity.test"), "E-ABCDE", "save", exc, hide=["hunter2", None])
+    [record] = caplog.records
+    assert record.levelno == logging.ERROR
+    assert record.getMessage().startswith("E-ABCDE (save) OSError: disk full")
+    assert "Traceback" in record.getMessage() and "hunter2" not in record.getMessage()
