@@ -111,12 +111,9 @@ def _done(message: str) -> None:
     st.rerun()
 
 
-def _failed(exc: Exception) -> None:
-    if isinstance(exc, AssessmentInvalid):
-        st.error(tr("transfer.invalid", n=len(exc.errors)))
-        st.code("\n".join(exc.describe(L, im)), language=None, wrap_lines=True)
-    else:
-        st.error(tr("transfer.save_failed", detail=type(exc).__name__))
+def _failed(exc: AssessmentInvalid) -> None:
+    st.error(tr("transfer.invalid", n=len(exc.errors)))
+    st.code("\n".join(exc.describe(L, im)), language=None, wrap_lines=True)
 
 
 if mode == "new":
