@@ -178,7 +178,8 @@ def _where(node: yaml.Node) -> tuple[int, int]:
 
 
 _BAD = object()
-_SCALAR_ERRORS = (yaml.YAMLError, ValueError, KeyError, TypeError, OverflowError)
+# What PyYAML's constructors raise for a bad scalar (``!!int ""`` is an IndexError, ``!!bool x`` a KeyError).
+_SCALAR_ERRORS = (yaml.YAMLError, ValueError, LookupError, TypeError, ArithmeticError)
 
 
 def _scalar(node: yaml.Node, path: Path, problems: list[YamlProblem]) -> Any:
