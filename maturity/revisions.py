@@ -10,8 +10,11 @@ written; a field changed both here and elsewhere, to different values, makes the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .scoring import NA, Answer
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,14 +56,16 @@ class SaveResult:
 def merge(base: Entry, mine: Entry, theirs: Entry) -> tuple[Entry | None, bool]:
     """``(entry to store or None when nothing changes, conflict?)`` for one question."""
     base, mine, theirs = base.normal(), mine.normal(), theirs.normal()
-    merged: dict[str, object] = {}
-    for name in ("answer", "note"):
-        b, m, t = getattr(base, name), getattr(mine, name), getattr(theirs, name)
-        if m == b:
-            merged[name] = t  # not changed in this tab: whatever is stored stays
-        elif t in (b, m):
-            merged[name] = m
-        else:
-            return None, True
-    out = Entry(merged["answer"], str(merged["note"]))  # type: ignore[arg-type]
+    answer, answer_clash = _field(base.answer, mine.answer, theirs.answer)
+    note, note_clash = _field(base.note, mine.note, theirs.note)
+    if answer_clash or note_clash:
+        return None, True
+    out = Entry(answer, note)
     return (None if out == theirs else out), False
+
+
+def _field(base: T, mine: T, theirs: T) -> tuple[T, bool]:
+    """One field's merged value: the stored one unless this tab changed it; a clash if both changed it apart."""
+    if mine == base:
+        return theirs, False
+    return mine, theirs not in (base, mine)

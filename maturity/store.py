@@ -4,6 +4,10 @@ One :class:`Store` holds one SQLAlchemy ``Engine`` and is safe to share between 
 (Streamlit's ``cache_resource``): every call opens its own short transaction. Every write
 is validated with :func:`maturity.assessment.parse` against the model snapshot the
 assessment was created with, so the store refuses what an import would refuse.
+
+Two tabs on one assessment: a page passes :meth:`Store.save_answers` the values it showed
+(its baseline, see :mod:`maturity.revisions`); the save writes only what that page changed
+and returns the questions changed elsewhere meanwhile as conflicts instead of overwriting them.
 """
 
 from __future__ import annotations
@@ -573,7 +577,7 @@ def _check_step(step: int | None) -> None:
 
 def _revision(updated_at: dt.datetime) -> str:
     """An assessment's revision: its updated_at, which every write bumps (no extra column needed)."""
-    return updated_at.isoformat()
+    return updated_at.isoformat(timespec="microseconds")
 
 
 def _validate(model: MaturityModel, **parts: Any) -> Assessment:
