@@ -397,4 +397,4 @@ def _question_label(model: MaturityModel, indicator_id: str, lang: str) -> str:
     step = model.criteria.index(crit) + 1
     n = next(i for i, ind in enumerate(crit.indicators, start=1) if ind.id == indicator_id)
     question = model.t(model.indicator_by_id[indicator_id].question, lang)
-    return f"{step}.{n} {_clip(question, 16 if lang == 'zh' else 40)}"
+    return f"{step}.{n} {_clip(question, 20 if lang == 'zh' else 60)}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -188,6 +189,8 @@ class _Reader:
         self.errors: list[AssessmentError] = []
         # JSON key -> (cell naming the item, cell holding its value)
         self.where: dict[str, tuple[str, str]] = {}
+        self.row_ids: dict[int, str] = {}  # answers row -> indicator id, to name a formula cell's question
+        self.note_letter = ""
 
     def read_meta(self, ws: Worksheet) -> None:
         rows = _rows(ws, 2, self.errors)
@@ -251,6 +254,7 @@ class _Reader:
             return
         id_col, level_col = col["indicator_id"], col["level"]
         note_col = col.get("note")
+        self.note_letter = get_column_letter(note_col + 1) if note_col is not None else ""
         first: dict[str, int] = {}
         for r, values in rows:
             ident = _text(values[id_col]).strip()
@@ -265,6 +269,7 @@ class _Reader:
                 self.errors.append(SheetError(id_cell, "duplicate_id", {"id": ident, "first": first[ident]}))
                 continue
             first[ident] = r
+            self.row_ids[r] = ident
             level = self._level(values[level_col], level_cell)
             if level is not None and level is not _BAD:
                 self.answers[ident] = level
@@ -298,7 +303,7 @@ class _Reader:
         data.setdefault("format", FORMAT)  # a missing format row is already reported as missing_meta
         data["model"] = self.model_ref
         data.update(organisation=self.org, answers=self.answers, notes=self.notes, targets=self.targets)
-        errors = list(self.errors)
+        errors = [self._question_of(e) for e in self.errors]
         try:
             assessment = parse(data, model)
         except AssessmentInvalid as exc:
@@ -308,6 +313,17 @@ class _Reader:
                 return assessment
         unique = list({(e.key, e.code, repr(e.params)): e for e in errors}.values())
         raise AssessmentInvalid(unique)
+
+    def _question_of(self, error: AssessmentError) -> AssessmentError:
+        """A formula cell of the answers sheet, tied to the question of its row."""
+        match = _CELL.fullmatch(error.key)
+        if error.code != "formula" or match is None or match[1] != ANSWERS:
+            return error
+        ident = self.row_ids.get(int(match[3]))
+        if ident is None:
+            return error
+        kind = "notes" if match[2] == self.note_letter else "answers"
+        return SheetError(error.key, error.code, error.params, item=f"{kind}.{ident}")
 
     def _locate(self, error: AssessmentError) -> AssessmentError:
         """The same error, keyed by the cell it came from (the id cell when the id itself is wrong)."""
@@ -319,6 +335,7 @@ class _Reader:
 
 
 _BAD = object()
+_CELL = re.compile(r"(\w+)!([A-Z]+)(\d+)")
 
 
 def _rows(ws: Worksheet, width: int, errors: list[AssessmentError]) -> list[tuple[int, list[Any]]]:

@@ -127,3 +127,64 @@ def test_no_models_at_all(root, tmp_path, monkeypatch):
     at = open_page(root)
     assert not at.exception
     assert "没有可用的模型" in at.warning[0].value
+
+
+HOSTILE_MODELS = {
+    "merge key": ("merge-key.yaml", "merge-key.yaml:5:1: 不支持 YAML 合并键（<<），请把键逐一写出"),
+    "custom tag": ("custom-tag.yaml", "custom-tag.yaml:4:8: 不支持 YAML 标签“!custom”"),
+    "python tag": ("python-tag.yaml", "python-tag.yaml:4:8: 不支持 YAML 标签“!!python/name:os.system”"),
+    "!!int abc": ("bad-int.yaml", "bad-int.yaml:5:15: target_level: “abc”不是有效的 int 值"),
+    "timestamp": ("bad-timestamp.yaml", "bad-timestamp.yaml:4:8: 不支持 YAML 标签“!!timestamp”"),
+    "5,000 digits": ("long-number.yaml", "long-number.yaml:5:15: target_level: 数字超过 64 位"),
+}
+
+
+@pytest.mark.parametrize(("file", "shown"), list(HOSTILE_MODELS.values()), ids=list(HOSTILE_MODELS))
+def test_hostile_uploads_get_a_located_translated_error(root, folder, file, shown):
+    at = upload(open_page(root), file, (root / "tests/frameworks/broken" / file).read_bytes())
+    assert not at.exception
+    assert shown in at.code[0].value
+    assert "models_use" not in [b.key for b in at.button]
+
+
+def test_a_nested_upload_is_refused_on_the_page(root, folder):
+    at = upload(open_page(root, "en"), "deep.yaml", b"- " * 300)
+    assert not at.exception
+    assert at.code[0].value.startswith("deep.yaml:1:129: nested more than 64 levels deep")
+
+
+UPLOAD_IN_APPTEST = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file("app.py", default_timeout=60)
+at.query_params["lang"] = "zh"
+at.run()
+at = at.switch_page("pages/models.py").run()
+at = at.file_uploader(key="models_upload").set_value(("deep.yaml", b"- " * 25000, "application/x-yaml")).run()
+print("exception" if at.exception else at.code[0].value)
+"""
+
+
+def test_the_50_kb_upload_of_issue_8_does_not_kill_the_server(root, folder):
+    # AppTest runs the page in a thread, as the server does; in a child process, so a segfault fails this test
+    import os
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-c", UPLOAD_IN_APPTEST], cwd=root, capture_output=True, text=True,
+                         timeout=180, env={**os.environ, "PYTHONPATH": str(root)})
+    assert res.returncode == 0, f"died with {res.returncode}: {res.stderr[-1500:]}"
+    assert res.stdout.strip().endswith("deep.yaml:1:129: 嵌套层数超过 64 层（列表或映射套得太深），本工具不读取这样的文件")
+
+
+@pytest.mark.parametrize("page", ["home", "start", "models", "workshop_host"])
+def test_hostile_files_in_the_folder_are_listed_and_every_page_works(root, folder, page):
+    for file, _ in HOSTILE_MODELS.values():
+        shutil.copy(root / "tests/frameworks/broken" / file, folder / file)
+    (folder / "deep.yaml").write_text("- " * 300, encoding="utf-8")
+    at = helpers.open_page(root, page)
+    assert not at.exception
+    if page == "models":
+        codes = " ".join(c.value for c in at.code)
+        assert all(shown in codes for _, shown in HOSTILE_MODELS.values())
+        assert any("（8）" in tab.label for tab in at.tabs)  # the seven hostile files and broken.yaml

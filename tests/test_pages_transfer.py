@@ -136,3 +136,51 @@ def test_hostile_union_name_is_shown_literally(root, store, tiny, good_file):
     at = upload(at, "x.json", json.dumps(good_file, ensure_ascii=False).encode())
     assert HOSTILE in [t.value for t in at.text]
     assert not at.exception
+
+
+def _formula_sheet(tiny) -> bytes:
+    import io
+
+    from openpyxl import load_workbook
+
+    a = Assessment("tiny-example", "1.0", {"name": "表格工会"}, "2026-02-02", "zh", {"leading.party": 4}, {}, {})
+    wb = load_workbook(io.BytesIO(assessment_to_excel(a, tiny.model, "zh")))
+    wb["answers"]["D2"] = "=2+1"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+HOSTILE_IMPORTS = {
+    "3,000 deep": (lambda f, tiny: b'{"a": ' + b"[" * 3000 + b"]" * 3000 + b"}", JSON_MIME,
+                   "第 1 行第 70 列：嵌套层数超过 64 层"),
+    "5,000 digits": (lambda f, tiny: json.dumps({**f, "organisation": {"name": "工会", "members": 0}}).replace(
+        '"members": 0', '"members": ' + "9" * 5000).encode(), JSON_MIME, "的数字超过 64 位"),
+    "duplicate key": (lambda f, tiny: json.dumps(f, ensure_ascii=False).replace(
+        '"answers": {', '"answers": {"leading.party": 1, ', 1).encode(), JSON_MIME, "键“leading.party”在同一个对象中出现了两次"),
+    "600,000-character name": (lambda f, tiny: json.dumps({**f, "organisation": {"name": "长" * 600_000}},
+                                                          ensure_ascii=False).encode(), JSON_MIME,
+                               "工会名称：共 600000 个字符，超过上限 120 个字符"),
+    "long note": (lambda f, tiny: json.dumps({**f, "notes": {"leading.party": "记" * 2001}}, ensure_ascii=False)
+                  .encode(), JSON_MIME, "1.1 党组织如何听取工会工作汇报？（备注）：共 2001 个字符，超过上限 2000 个字符"),
+    "formula cell": (lambda f, tiny: _formula_sheet(tiny), XLSX_MIME,
+                     "1.1 党组织如何听取工会工作汇报？（answers!D2）：此单元格是公式（=2+1）"),
+}
+
+
+@pytest.mark.parametrize(("make", "mime", "shown"), list(HOSTILE_IMPORTS.values()), ids=list(HOSTILE_IMPORTS))
+def test_hostile_imports_get_a_located_message_and_change_nothing(root, store, tiny, good_file, make, mime, shown):
+    before = counts(store)
+    name = "x.xlsx" if mime == XLSX_MIME else "x.json"
+    at = upload(open_page(root), name, make(good_file, tiny), mime)
+    assert not at.exception
+    assert "处问题" in at.error[0].value
+    assert shown in at.code[0].value, at.code[0].value
+    assert not at.button and counts(store) == before
+
+
+def test_errors_read_as_questions_in_english_too(root, store, tiny, good_file):
+    good_file["answers"]["leading.party"] = 9
+    at = upload(open_page(root, lang="en"), "x.json", json.dumps(good_file).encode())
+    assert at.code[0].value == ("1.1 How does the Party committee review union work?: "
+                                "level 9 is outside the scale (1–4)")
