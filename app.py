@@ -40,5 +40,5 @@ pages = [
 ]
 # The last net: what no page caught is a translated message with an error id, never a traceback
 # (while .streamlit/config.toml hides exception details from browsers, as it does).
-with guarded(kind="read"):
+with guarded(kind="read", last_net=True):
     st.navigation(pages).run()

@@ -158,14 +158,16 @@ def details_hidden() -> bool:
 
 
 @contextmanager
-def guarded(flash: str | None = None, kind: str = "save") -> Iterator[None]:
+def guarded(flash: str | None = None, kind: str = "save", last_net: bool = False) -> Iterator[None]:
     """Around a database call (or as a decorator): a failure becomes a translated message with an error id.
 
-    A storage error (see ``maturity.errors``) gives ``failure.<kind>``; any other exception, while
-    browsers may not see details, ``failure.unexpected`` (otherwise it passes on, and a developer sees it).
-    In a script run the message is shown and the run stops. A widget callback runs before the
-    script, so pass ``flash``: the message goes to ``st.session_state[flash]`` as ``("error", message)``
-    for the page to show, and the callback ends. st.stop / st.rerun are not exceptions and pass.
+    A storage error (see ``maturity.errors``) gives ``failure.<kind>``; our own refusals
+    (``WorkshopError``, ``AssessmentInvalid``, …) pass on to the page's handler. In a script run the
+    message is shown and the run stops. A widget callback runs before the script, so pass ``flash``:
+    the message goes to ``st.session_state[flash]`` as ``("error", message)`` for the page to show, and
+    the callback ends. Where nothing else would catch it (a callback, or ``last_net`` in app.py), any
+    other exception gives ``failure.unexpected`` while browsers may not see details; otherwise it passes
+    on and a developer sees it. st.stop / st.rerun are not exceptions and pass.
     """
     try:
         yield
@@ -174,7 +176,7 @@ def guarded(flash: str | None = None, kind: str = "save") -> Iterator[None]:
     except FragmentHandledException:
         raise  # a fragment has shown its own failure already
     except Exception as exc:
-        if not details_hidden():
+        if not (last_net or flash is not None) or not details_hidden():
             raise
         _report(failure_message(exc, "unexpected"), flash)
 

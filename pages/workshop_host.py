@@ -129,7 +129,7 @@ def _host_call(action, *args) -> None:
 
 
 @st.fragment(run_every=5)
-@guarded(kind="read")
+@guarded(kind="read", last_net=True)  # a fragment's own rerun runs without app.py around it
 def panel() -> None:
     """The live part of the host screen; the browser reruns it every few seconds."""
     try:

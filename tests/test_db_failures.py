@@ -329,3 +329,17 @@ def test_the_log_entry_names_the_cause_and_masks_secrets(caplog):
     assert record.levelno == logging.ERROR
     assert record.getMessage().startswith("E-ABCDE (save) OSError: disk full")
     assert "Traceback" in record.getMessage() and "hunter2" not in record.getMessage()
+
+
+def test_with_details_hidden_our_own_refusals_keep_their_messages(root, store, tiny, hidden_details):
+    at = helpers.open_page(root, "workshop", "zh")
+    at.text_input(key="wsj_code").input("ZZZZZZ")
+    at = click(at, "加入")
+    assert not at.exception
+    assert at.error and not any(ERROR_ID.search(e.value) for e in at.error), [e.value for e in at.error]
+
+    at = helpers.open_page(root, "workshop_host", "zh")
+    at.text_input(key="wsh_title").input("   ")  # refused by the service: a title is required
+    at = click(at, "创建研讨会")
+    assert not at.exception
+    assert at.error and not any(ERROR_ID.search(e.value) for e in at.error), [e.value for e in at.error]
