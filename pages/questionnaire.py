@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from maturity.assessment import MAX_NOTE
 from maturity.revisions import Conflict, Entry
 from maturity.scoring import NA
 from pages._ui import (
@@ -165,7 +166,7 @@ with st.form(f"form-{crit.id}"):
             base[ind.id] = record.entry(ind.id)
             st.session_state[f"ans-{ind.id}"], st.session_state[f"note-{ind.id}"] = base[ind.id].answer, base[ind.id].note
         answer_radio(m, ind, L, f"ans-{ind.id}", None)
-        st.text_area(tr("q.note"), key=f"note-{ind.id}", height=68, max_chars=2000, placeholder=tr("q.note_placeholder"))
+        st.text_area(tr("q.note"), key=f"note-{ind.id}", height=68, max_chars=MAX_NOTE, placeholder=tr("q.note_placeholder"))
         st.divider()
     c1, c2 = st.columns(2)
     c1.form_submit_button(tr("q.save"), on_click=_save, args=(crit.id, False), width="stretch")

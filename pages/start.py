@@ -7,6 +7,7 @@ import re
 
 import streamlit as st
 
+from maturity.assessment import MAX_NAME, MAX_REGION
 from maturity.loader import ModelLoadError
 from pages._ui import PAGES, catalog, escape_md, guarded, lang, open_token, store, tr, uploaded_model
 
@@ -67,12 +68,12 @@ if chosen.description:
 with st.form("profile"):
     st.markdown(f"**{tr('start.profile')}**")
     c1, c2 = st.columns(2)
-    name = c1.text_input(tr("profile.name") + " *", max_chars=120, key="p_name")
-    enterprise = c2.text_input(tr("profile.enterprise"), max_chars=120, key="p_enterprise")
+    name = c1.text_input(tr("profile.name") + " *", max_chars=MAX_NAME, key="p_name")
+    enterprise = c2.text_input(tr("profile.enterprise"), max_chars=MAX_NAME, key="p_enterprise")
     members = c1.number_input(tr("profile.members"), min_value=0, max_value=10_000_000, step=1, value=None,
                               key="p_members")
-    region = c2.text_input(tr("profile.region"), max_chars=60, key="p_region")
-    assessor = c1.text_input(tr("profile.assessor"), max_chars=120, key="p_assessor")
+    region = c2.text_input(tr("profile.region"), max_chars=MAX_REGION, key="p_region")
+    assessor = c1.text_input(tr("profile.assessor"), max_chars=MAX_NAME, key="p_assessor")
     day = c2.date_input(tr("profile.date"), value=dt.date.today(), key="p_date")
     start = st.form_submit_button(tr("start.go"), type="primary")
 

@@ -7,6 +7,7 @@ import secrets
 import streamlit as st
 
 from maturity import charts
+from maturity.assessment import MAX_PARTICIPANT_NAME
 from maturity.throttle import Client
 from maturity.workshop import Workshop, WorkshopError, WorkshopService, normalise_code, session_criteria
 from pages._ui import answer_radio, escape_md, guarded, lang, pinned_model, step_progress, step_radio, store, tr
@@ -58,7 +59,7 @@ if found is None:
         name = ""
         if known is None or known.named:
             label = tr("wsjoin.name_required") if known is not None else tr("wsjoin.name_optional")
-            name = st.text_input(label, max_chars=60, key="wsj_name")
+            name = st.text_input(label, max_chars=MAX_PARTICIPANT_NAME, key="wsj_name")
         else:
             st.caption(tr("wsjoin.anonymous"))
         go = st.form_submit_button(tr("wsjoin.join"), type="primary")

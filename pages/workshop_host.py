@@ -11,6 +11,7 @@ import streamlit as st
 
 from maturity import charts, tables
 from maturity.aggregate import group_answers
+from maturity.assessment import MAX_WORKSHOP_TITLE
 from maturity.explain import fmt_index, fmt_level
 from maturity.report import build_workshop_report, report_filename
 from maturity.scoring import score
@@ -45,7 +46,7 @@ if not code or not key:
     )
     chosen = models[model_id].model
     with st.form("wsh_create"):
-        title = st.text_input(tr("wshost.session_title") + " *", max_chars=200, key="wsh_title")
+        title = st.text_input(tr("wshost.session_title") + " *", max_chars=MAX_WORKSHOP_TITLE, key="wsh_title")
         subset = st.multiselect(tr("wshost.criteria"), [c.id for c in chosen.criteria], key="wsh_criteria",
                                 format_func=lambda c: chosen.t(chosen.criterion_by_id[c].name, L),
                                 placeholder=tr("wshost.criteria_all"))

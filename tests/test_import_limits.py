@@ -102,3 +102,16 @@ def test_a_nul_in_a_note_is_dropped_alike_on_both_databases(db, tiny):
 
 def test_the_version_limit_is_the_columns():
     assert MAX_VERSION == schema.assessments.c.model_version.type.length == schema.model_snapshots.c.version.type.length
+
+
+def test_the_forms_read_the_same_limits(root, store, tiny):
+    from maturity.assessment import MAX_NAME, MAX_NOTE, MAX_REGION
+    from tests import helpers
+
+    at = helpers.open_page(root, "start")
+    limits = {key: at.text_input(key=key).proto.max_chars for key in ("p_name", "p_enterprise", "p_region", "p_assessor")}
+    assert limits == {"p_name": MAX_NAME, "p_enterprise": MAX_NAME, "p_region": MAX_REGION, "p_assessor": MAX_NAME}
+    record = store.create_assessment(tiny, {"name": "工会"})
+    at = helpers.open_page(root, "questionnaire", token=record.token)
+    notes = [area.proto.max_chars for area in at.text_area]
+    assert notes and set(notes) == {MAX_NOTE}
