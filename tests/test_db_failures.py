@@ -109,6 +109,7 @@ def assert_failure_shown(at: AppTest, lang: str, caplog, words: tuple[str, ...] 
     assert logged and logged[0].levelno == logging.ERROR
     assert "OperationalError" in logged[0].getMessage()  # the cause, with its traceback, is in the server log
     text = page_text(at)
+    assert error_id in text  # (page_text does see what the browser gets)
     for leak in ("Traceback", "sqlalchemy", "sqlite3", "site-packages", "/work/", str(ROOT)):
         assert leak not in text
     return error_id
@@ -343,3 +344,24 @@ def test_with_details_hidden_our_own_refusals_keep_their_messages(root, store, t
     at = click(at, "创建研讨会")
     assert not at.exception
     assert at.error and not any(ERROR_ID.search(e.value) for e in at.error), [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("hidden", [True, False])
+def test_a_bug_in_a_callback_is_a_translated_message_when_details_are_hidden(root, store, tiny, monkeypatch, caplog,
+                                                                           request, hidden):
+    *_, at = _host(root, store, tiny)
+
+    def broken(*_args, **_kw):
+        raise RuntimeError(f"boom in {ROOT}/secret.py")
+
+    monkeypatch.setattr(WorkshopService, "reveal", broken)
+    if hidden:
+        request.getfixturevalue("hidden_details")
+    at = at.toggle(key="wsh_reveal").set_value(True).run()
+    if not hidden:  # a developer sees the bug
+        assert at.exception and "boom" in at.exception[0].message
+        return
+    assert not at.exception
+    [shown] = [e.value for e in at.error if ERROR_ID.search(e.value)]
+    assert "意外错误" in shown and "boom" not in shown
+    assert ERROR_ID.search(shown).group(0) in caplog.text and "RuntimeError: boom" in caplog.text
