@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import schema as S
 from .aggregate import IndicatorAggregate, aggregate
+from .assessment import MAX_PARTICIPANT_NAME, MAX_WORKSHOP_TITLE
 from .i18n import t
 from .loader import LoadedModel
 from .model import MaturityModel
@@ -45,6 +46,14 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud a
 CODE_LENGTH = 6
 ANONYMITY_MIN = 3  # fewer answers than this: no breakdown in an anonymous session
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def _check_text(text: str, limit: int) -> None:
+    """Refuse, never cut, what either database would refuse: longer than its column, or holding NUL."""
+    if len(text) > limit:
+        raise WorkshopError("text_too_long", length=len(text), limit=limit)
+    if "\x00" in text:
+        raise WorkshopError("text_nul")
 
 
 class WorkshopError(Exception):
@@ -148,6 +157,7 @@ class WorkshopService:
         title = (title or "").strip()
         if not title:
             raise WorkshopError("need_title")
+        _check_text(title, MAX_WORKSHOP_TITLE)
         unknown = [c for c in criteria or [] if c not in loaded.model.criterion_by_id]
         if unknown:
             raise WorkshopError("unknown_criterion", id=unknown[0])
@@ -164,7 +174,7 @@ class WorkshopService:
             try:
                 with self.store.writing() as conn:
                     conn.execute(S.workshops.insert().values(
-                        code=code, title=title[:200], model_sha256=sha, criteria=json.dumps(criteria or []),
+                        code=code, title=title, model_sha256=sha, criteria=json.dumps(criteria or []),
                         named=named, pace=pace, current_criterion=first, revealed=False,
                         host_key_hash=_hash(key), language=language, created_at=_now(), closed_at=None,
                     ))
@@ -300,7 +310,9 @@ class WorkshopService:
         ws = self.lookup(code, client)
         if not ws.is_open:
             raise WorkshopError("closed")
-        name = (name or "").strip()[:60] or None
+        name = (name or "").strip() or None
+        if name is not None:
+            _check_text(name, MAX_PARTICIPANT_NAME)
         if ws.named and not name:
             raise WorkshopError("need_name")
         token = secrets.token_urlsafe(18)

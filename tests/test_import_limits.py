@@ -16,7 +16,9 @@ from maturity import schema
 from maturity.assessment import (
     MAX_NAME,
     MAX_NOTE,
+    MAX_PARTICIPANT_NAME,
     MAX_REGION,
+    MAX_WORKSHOP_TITLE,
     Assessment,
     AssessmentInvalid,
     describe,
@@ -115,3 +117,29 @@ def test_the_forms_read_the_same_limits(root, store, tiny):
     at = helpers.open_page(root, "questionnaire", token=record.token)
     notes = [area.proto.max_chars for area in at.text_area]
     assert notes and set(notes) == {MAX_NOTE}
+
+
+@pytest.mark.parametrize(("title", "name", "code"), [
+    ("研讨\x00会", None, "text_nul"),
+    ("研" * (MAX_WORKSHOP_TITLE + 1), None, "text_too_long"),
+    ("研讨会", "张\x00三", "text_nul"),
+    ("研讨会", "张" * (MAX_PARTICIPANT_NAME + 1), "text_too_long"),
+], ids=["NUL title", "long title", "NUL name", "long name"])
+def test_workshop_texts_are_refused_alike_on_both_databases(db, tiny, title, name, code):
+    from maturity.workshop import WorkshopError, WorkshopService
+
+    service = WorkshopService(db)
+    with pytest.raises(WorkshopError) as info:
+        ws, _ = service.create(tiny, title, named=True)
+        service.join(ws.code, name)
+    assert info.value.code == code
+    assert "workshop_error" not in info.value.message("zh")
+
+
+def test_workshop_texts_at_the_limit_are_kept_whole(db, tiny):
+    from maturity.workshop import WorkshopService
+
+    service = WorkshopService(db)
+    ws, _ = service.create(tiny, "研" * MAX_WORKSHOP_TITLE, named=True)
+    participant = service.join(ws.code, "张" * MAX_PARTICIPANT_NAME)
+    assert ws.title == "研" * MAX_WORKSHOP_TITLE and participant.name == "张" * MAX_PARTICIPANT_NAME
