@@ -1,6 +1,7 @@
 """Chinese text for fpdf2 reports: fonts, fallbacks, glyph checks and kinsoku line breaking.
 
-``register_fonts`` adds the shipped Noto Sans SC subset and any fallback fonts to a PDF;
+``register_fonts`` adds the shipped Noto Sans SC subset and any fallback fonts to a PDF
+(write with a ``FallbackSafeFPDF``, which keeps fpdf2 2.8.9 from losing the page's font);
 ``safe_text`` swaps what no registered font can draw for a visible placeholder and says so;
 ``wrap_lines`` breaks lines as Chinese typesetting expects; ``write_paragraph`` writes them.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import CoreFont, TTFFont
 
 from maturity.fonts import BOLD, REGULAR
 
@@ -27,6 +29,7 @@ __all__ = [
     "NO_LINE_START",
     "PLACEHOLDER",
     "SYSTEM_FALLBACKS",
+    "FallbackSafeFPDF",
     "FontFile",
     "FontInfo",
     "missing_glyphs",
@@ -73,6 +76,25 @@ class FontInfo:
     files: tuple[FontFile, ...]  # every registered file, shipped ones first
     fallbacks: tuple[str, ...]  # fpdf2 family names of the fallback fonts, in order
     warnings: tuple[str, ...] = ()  # fallback fonts that were asked for but are unusable
+
+
+class FallbackSafeFPDF(FPDF):
+    """An FPDF on which a line that starts with a fallback-font glyph leaves the page's font intact.
+
+    fpdf2 2.8.9 (its fix for #1772) sets the page's font for such a line *inside* the line's own
+    text object, which it wraps in ``q … Q`` whenever the line changes a colour or a font: the
+    ``Q`` discards that font, while fpdf2 records it as set. The next lines in the same font
+    carry no ``Tf`` of their own, so they print one font's glyph ids in the font of before
+    (a bold jumble past the margin, in the text layer too). Python's ``current_font`` is right
+    all along; only the PDF's text state is wrong. Here the font is also set at page level,
+    outside the ``q``, as fpdf2 does for a line that starts in the page's own font.
+    """
+
+    def _set_font_for_page(self, font: CoreFont | TTFFont, font_size_pt: float, wrap_in_text_object: bool = True) -> str:
+        # Called unwrapped while the page has no font only from that path of _render_styled_text_line.
+        if not wrap_in_text_object and not self.current_font_is_set_on_page:
+            self._out(super()._set_font_for_page(font, font_size_pt))
+        return super()._set_font_for_page(font, font_size_pt, wrap_in_text_object)
 
 
 _FACTS: dict[FontFile, tuple[frozenset[int], frozenset[str]]] = {}
@@ -309,7 +331,10 @@ def write_paragraph(
     align: str = "L",
     font_info: FontInfo | None = None,
 ) -> list[str]:
-    """Write ``text`` as wrapped lines from the current position; return glyph warnings."""
+    """Write ``text`` as wrapped lines from the current position; return glyph warnings.
+
+    With fallback fonts, ``pdf`` should be a ``FallbackSafeFPDF`` (see there why).
+    """
     warnings: list[str] = []
     if font_info is not None:
         text, warnings = safe_text(text, font_info)

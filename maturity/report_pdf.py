@@ -12,7 +12,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from . import pdftext, report_svg
@@ -85,7 +84,7 @@ class _CellLines:
 # ---------------------------------------------------------------- the document
 
 
-class ReportPDF(FPDF):
+class ReportPDF(pdftext.FallbackSafeFPDF):
     """A4 report with the shipped CJK fonts, running header and page x / y footer."""
 
     def __init__(self, *, header_left: str, header_right: str, footer: str, fallbacks: bool,
