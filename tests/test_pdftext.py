@@ -291,3 +291,25 @@ def test_needed_for_registers_only_the_fallbacks_the_text_needs(monkeypatch: pyt
         assert len(rare.fallbacks) == 1
     else:
         assert text == f"张{PLACEHOLDER}" and warnings
+
+
+def test_lines_after_one_that_starts_with_a_fallback_glyph_keep_their_font(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """fpdf2 2.8.9 lost the page's font in the q…Q of a coloured line starting with 堃 (issue 8)."""
+    assert POPPLER, NO_POPPLER
+    monkeypatch.delenv(pdftext.FALLBACK_ENV, raising=False)
+    pdf = pdftext.FallbackSafeFPDF()
+    info = pdftext.register_fonts(pdf)
+    assert info.fallbacks, "fonts-noto-cjk is needed for 堃"
+    pdf.add_page()
+    text = "堃昇" + "工会围绕企业发展战略开展职工建功立业活动，把服务职工与服务企业结合起来。" * 4
+    pdf.set_font(info.family, "B", 16)
+    pdf.cell(0, 10, "标题", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(info.family, "", FONT_SIZE)
+    pdf.set_text_color(40, 40, 40)  # a colour: fpdf2 wraps each line in q … Q
+    pdftext.write_paragraph(pdf, text, font_info=info)
+    path = tmp_path / "fallback-first.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    read = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "".join(text.split()) in "".join(read.split())
