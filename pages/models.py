@@ -132,7 +132,7 @@ with tab_upload:
                 loaded = uploaded_model(raw, upload.name)
             except ModelLoadError as exc:
                 st.error(tr("models.invalid", n=len(exc.errors)))
-                st.code("\n".join(e.format(L) for e in exc.errors), language=None)
+                st.code("\n".join(e.format(L) for e in exc.errors), language=None, wrap_lines=True)
         if loaded is not None:
             um = loaded.model
             st.success(tr("models.valid", title=um.t(um.title, L), id=um.id, version=um.version))
@@ -155,4 +155,4 @@ with tab_broken:
         st.caption(tr("home.broken_help"))
         for file, errors in cat.broken.items():
             with st.expander(f"⚠️ {escape_md(file)}", expanded=True):
-                st.code("\n".join(e.format(L) for e in errors), language=None)
+                st.code("\n".join(e.format(L) for e in errors), language=None, wrap_lines=True)
