@@ -294,11 +294,30 @@ def _indicator_state(
     return out
 
 
+def _text_width(text: str, size: float = 11) -> float:
+    """About how wide ``text`` is drawn, in pixels: a CJK character is a full em, Latin about 0.6 of one."""
+    return sum(size if ord(ch) > 0x2E80 else 0.6 * size for ch in text)
+
+
 def indicator_label(model: MaturityModel, indicator_id: str, lang: str, limit: int = 22) -> str:
-    """A short label of an indicator for chart axes: criterion name and the question, shortened."""
+    """A short label of an indicator for chart axes: criterion name and the question, shortened.
+
+    ``limit`` counts Chinese characters; Latin text gets as much room on the axis (about twice
+    as many letters).
+    """
     crit = model.criterion_of[indicator_id]
     ind = model.indicator_by_id[indicator_id]
-    return short(f"{model.t(crit.name, lang)}｜{model.t(ind.question, lang)}", limit)
+    text = f"{model.t(crit.name, lang)}｜{model.t(ind.question, lang)}"
+    if not any(ord(ch) > 0x2E80 for ch in text.replace("｜", "")):
+        limit *= 2
+    return short(text, limit)
+
+
+def question_number(model: MaturityModel, indicator_id: str) -> str:
+    """The number a question has in the questionnaire: criterion, then question ('1.2')."""
+    crit = model.criterion_of[indicator_id]
+    k = next(n for n, c in enumerate(model.criteria, start=1) if c.id == crit.id)
+    return f"{k}.{[i.id for i in crit.indicators].index(indicator_id) + 1}"
 
 
 def _luminance(colour: str) -> float:
@@ -361,8 +380,8 @@ def heatmap(
     labels = []
     for ind in model.indicators:
         label = indicator_label(model, ind.id, lang)
-        if label in labels:
-            label = f"{label} ({ind.id})"
+        if label in labels:  # told apart by the question's number, never by an internal id
+            label = f"{label} {question_number(model, ind.id)}"
         labels.append(label)
         a = state[ind.id]
         chosen = none_col if a is None else na_col if a == NA else str(round(float(a)))
@@ -395,7 +414,8 @@ def heatmap(
                  fill=None, stroke=RED, strokeDash=[3, 2], strokeWidth=1.2)
     text = mark(data, "text", {**at, "text": alt.Text("text:N"), "color": alt.Color("text_colour:N", scale=None)},
                 fontSize=10)
-    chart = alt.LayerChart(layer=[grid, cells, frame, text], width=alt.Step(40), height=alt.Step(20))
+    step = max(40, round(max(_text_width(c) for c in columns)) + 10)  # "Unanswered" needs more than 40 px
+    chart = alt.LayerChart(layer=[grid, cells, frame, text], width=alt.Step(step), height=alt.Step(20))
     return finish(chart, font, ds)
 
 
@@ -531,6 +551,7 @@ __all__ = [
     "level_colours",
     "level_name",
     "priority_order",
+    "question_number",
     "radar",
     "stars",
     "tags_bar",

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from maturity import charts
+from maturity import charts, i18n
 from maturity.aggregate import aggregate
 from maturity.explain import fmt_index
 from maturity.loader import load_model
@@ -225,3 +225,13 @@ def test_history_chart_reads_dates_level(tiny):
     assert x["type"] == "temporal" and x["axis"]["labelAngle"] == 0 and x["timeUnit"]["utc"] is True
     assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0, 100]
     assert datasets(charts.index_history(points, "zh"))["points"] == points
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_heatmap_rows_are_told_apart_without_internal_ids(brand, brand_answers, lang):
+    model = brand.model
+    chart = charts.heatmap(model, score(model, brand_answers), lang, answers=brand_answers)
+    labels = list(dict.fromkeys(c["indicator"] for c in datasets(chart)["cells"]))
+    assert len(labels) == len(model.indicators)
+    assert not [label for label in labels if any(i.id in label for i in model.indicators)]
+    assert chart.to_dict()["width"]["step"] >= 11 * 0.6 * len(i18n.t("chart.unanswered", lang))
