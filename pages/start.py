@@ -7,7 +7,7 @@ import re
 
 import streamlit as st
 
-from maturity.assessment import MAX_NAME, MAX_REGION
+from maturity.assessment import MAX_NAME, MAX_REGION, AssessmentInvalid
 from maturity.loader import ModelLoadError
 from pages._ui import PAGES, catalog, escape_md, guarded, lang, open_token, store, tr, uploaded_model
 
@@ -83,9 +83,13 @@ if start:
     else:
         organisation = {"name": name.strip(), "enterprise": enterprise.strip(), "members": members,
                         "region": region.strip(), "assessor": assessor.strip()}
-        with guarded():
-            record = store().create_assessment(models[model_id], organisation, language=L,
-                                               assessed_at=day.isoformat())
+        try:
+            with guarded():
+                record = store().create_assessment(models[model_id], organisation, language=L,
+                                                   assessed_at=day.isoformat())
+        except AssessmentInvalid as exc:  # e.g. a NUL sent past the form: refused alike on every database
+            st.error(escape_md("\n".join(exc.describe(L))))
+            st.stop()
         open_token(record.token)
         st.switch_page(PAGES["questionnaire"], query_params={"a": record.token})
 

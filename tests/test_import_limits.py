@@ -51,9 +51,9 @@ def imported(tiny, **changes) -> Assessment:
 
 CASES = {
     "NUL in the name": ({"organisation": {"name": "工会\x00名"}}, "organisation.name",
-                        "工会名称：包含 NUL 字符（\\0），请删除后再导入"),
+                        "工会名称：包含 NUL 字符（\\0），请删除后再试"),
     "600,000-character name": ({"organisation": {"name": "长" * 600_000}}, "organisation.name",
-                               "工会名称：共 600000 个字符，超过上限 120 个字符（与填写页面的上限相同），请缩短后再导入"),
+                               "工会名称：共 600000 个字符，超过上限 120 个字符（与填写页面的上限相同），请缩短后再试"),
     "121-character enterprise": ({"organisation": {"name": "工会", "enterprise": "企" * (MAX_NAME + 1)}},
                                  "organisation.enterprise", "所在企业：共 121 个字符，超过上限 120 个字符"),
     "61-character region": ({"organisation": {"name": "工会", "region": "区" * (MAX_REGION + 1)}},
@@ -143,3 +143,14 @@ def test_workshop_texts_at_the_limit_are_kept_whole(db, tiny):
     ws, _ = service.create(tiny, "研" * MAX_WORKSHOP_TITLE, named=True)
     participant = service.join(ws.code, "张" * MAX_PARTICIPANT_NAME)
     assert ws.title == "研" * MAX_WORKSHOP_TITLE and participant.name == "张" * MAX_PARTICIPANT_NAME
+
+
+def test_the_start_form_refuses_a_nul_with_a_message(root, store):
+    from tests import helpers
+
+    at = helpers.open_page(root, "start")
+    at.text_input(key="p_name").input("某某\x00工会")
+    at = next(b for b in at.button if b.key.startswith("FormSubmitter:profile")).click().run()
+    assert not at.exception
+    assert any("工会名称：包含 NUL 字符" in e.value for e in at.error), [e.value for e in at.error]
+    assert store.list_assessments() == []
