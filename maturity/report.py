@@ -11,8 +11,6 @@ Numbers are formatted with ``explain.fmt_index``/``fmt_level``, as on the pages.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,14 +18,12 @@ from . import report_vl
 from .aggregate import IndicatorAggregate, group_answers
 from .assessment import Assessment
 from .explain import fmt_index, fmt_level
+from .filenames import download_name
 from .i18n import normalise, t
 from .loader import LoadedModel
 from .scoring import Result, score
 
 __all__ = ["build_report", "build_workshop_report", "fmt_index", "fmt_level", "report_filename"]
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
-
 
 def build_report(
     loaded: LoadedModel, assessment: Assessment, *, lang: str = "zh", result: Result | None = None
@@ -73,17 +69,7 @@ def build_workshop_report(
     return render(data)
 
 
-def report_filename(organisation_name: str, date: str, lang: str) -> str:
-    """A safe file name such as '某某公司工会_品牌工会诊断报告_2026-11-26.pdf'."""
-
-    def clean(s: str, limit: int) -> str:
-        s = unicodedata.normalize("NFC", str(s or ""))
-        s = "".join(c for c in s if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
-        s = _UNSAFE.sub("_", s)
-        s = re.sub(r"\s+", "_", s).strip("._ ")
-        return s[:limit].rstrip("._ ")
-
-    name = clean(organisation_name, 60) or t("report.unnamed", lang)
-    stem = clean(t("report.file_stem", lang), 40)
-    day = clean(date, 20)
-    return "_".join(p for p in (name, stem, day) if p) + ".pdf"
+def report_filename(organisation_name: str, date: str, lang: str, *, workshop: bool = False) -> str:
+    """'某某公司工会-诊断报告-2026-11-26.pdf' (a workshop's: '<title>-集体诊断报告-<date>.pdf'); see ``filenames``."""
+    kind = t("files.workshop_report" if workshop else "report.file_stem", lang)
+    return download_name(organisation_name, kind, date, "pdf", lang)

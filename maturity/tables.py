@@ -13,7 +13,6 @@ are formatted with :func:`maturity.explain.fmt_index`/``fmt_level`` as everywher
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -226,14 +225,11 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
     return out.getvalue()
 
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+def export_filename(organisation: str, kind: str, date: str, ext: str, lang: str = "zh") -> str:
+    """'某某公司工会-路线图-2026-11-26.csv': the one naming of downloads (``filenames.download_name``)."""
+    from .filenames import download_name  # the rules live there, shared with the PDF's name
 
-
-def export_filename(organisation: str, kind: str, date: str, ext: str) -> str:
-    """'某某公司工会-路线图-2026-11-26.csv': the union's name (Chinese kept), what, date; safe on every OS."""
-    parts = [_UNSAFE.sub("_", p).strip(" ._") for p in (organisation, kind, date)]
-    stem = "-".join(p for p in parts if p)[:150] or "export"
-    return f"{stem}.{ext}"
+    return download_name(organisation, kind, date, ext, lang)
 
 
 def read_upload(raw: bytes, filename: str, candidates: Sequence[LoadedModel]) -> tuple[Assessment, LoadedModel]:

@@ -74,10 +74,10 @@ name = org_label(record.organisation)
 d1, d2 = st.columns(2)
 d1.download_button(
     tr("roadmap.csv"), data=lambda: tables.csv_bytes(frame), mime="text/csv", on_click="ignore", icon="📄",
-    file_name=tables.export_filename(name, tr("roadmap.file_kind"), record.assessed_at, "csv"), disabled=not shown,
+    file_name=tables.export_filename(name, tr("roadmap.file_kind"), record.assessed_at, "csv", L), disabled=not shown,
 )
 d2.download_button(
     tr("roadmap.xlsx"), data=lambda: tables.xlsx_bytes(frame, tr("roadmap.file_kind")), on_click="ignore", icon="📊",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", disabled=not shown,
-    file_name=tables.export_filename(name, tr("roadmap.file_kind"), record.assessed_at, "xlsx"),
+    file_name=tables.export_filename(name, tr("roadmap.file_kind"), record.assessed_at, "xlsx", L),
 )

@@ -51,12 +51,12 @@ else:
     e1, e2 = st.columns(2)
     e1.download_button(
         tr("transfer.json"), data=lambda: assessment.to_json().encode("utf-8"), mime="application/json",
-        file_name=tables.export_filename(name, kind, record.assessed_at, "json"), on_click="ignore", icon="📄",
+        file_name=tables.export_filename(name, kind, record.assessed_at, "json", L), on_click="ignore", icon="📄",
     )
     e2.download_button(
         tr("transfer.xlsx"), data=lambda: assessment_to_excel(assessment, m, L), on_click="ignore", icon="📊",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        file_name=tables.export_filename(name, kind, record.assessed_at, "xlsx"),
+        file_name=tables.export_filename(name, kind, record.assessed_at, "xlsx", L),
     )
     st.caption(tr("transfer.export_help"))
 

@@ -217,18 +217,18 @@ def panel() -> None:
     d1, d2, d3 = st.columns(3)
     d1.download_button(
         tr("wshost.pdf"), key="wsh_pdf", on_click="ignore", mime="application/pdf", icon="📄",
-        file_name=report_filename(ws.title, day, L),
+        file_name=report_filename(ws.title, day, L, workshop=True),
         data=lambda: build_workshop_report(loaded, title=ws.title, organisation={"name": ws.title},
                                            aggregates=aggs, participants=people, lang=L, assessed_at=day))
     raw = tables.workshop_answers_frame(m, svc.export_rows(ws.code, key), L)
     # The guarded writer (typed names never become formulas); the tables' own toolbar export is off.
     kind = tr("wssecurity.file_kind")
     d2.download_button(tr("wshost.csv"), key="wsh_csv", on_click="ignore", mime="text/csv", icon="📋",
-                       file_name=tables.export_filename(ws.title, kind, day, "csv"),
+                       file_name=tables.export_filename(ws.title, kind, day, "csv", L),
                        data=lambda: tables.csv_bytes(raw))
     d3.download_button(tr("wssecurity.xlsx"), key="wsh_xlsx", on_click="ignore", icon="📊",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       file_name=tables.export_filename(ws.title, kind, day, "xlsx"),
+                       file_name=tables.export_filename(ws.title, kind, day, "xlsx", L),
                        data=lambda: tables.xlsx_bytes(raw, tr("wssecurity.sheet")))
     with st.expander(tr("wshost.raw")):
         st.dataframe(raw.astype(str), hide_index=True, width="stretch")

@@ -236,11 +236,12 @@ def test_chart_falls_back_to_png_when_fpdf_cannot_read_the_svg(tiny, tiny_assess
 
 
 def test_report_filename_is_safe():
-    assert report_filename("某某公司工会", "2026-11-26", "zh") == "某某公司工会_品牌工会诊断报告_2026-11-26.pdf"
+    # The full table of hostile names is in test_filenames.py; the PDF shares its one style.
+    assert report_filename("某某公司工会", "2026-11-26", "zh") == "某某公司工会-诊断报告-2026-11-26.pdf"
     assert report_filename('a/b\\c:d*e?"f<g>h|i\n', "2026-11-26", "en") == \
-        "a_b_c_d_e_f_g_h_i_brand-union-diagnosis_2026-11-26.pdf"
-    assert report_filename("  ", "2026-11-26", "zh").startswith("未命名工会_")
-    assert report_filename("../../etc", "2026-11-26", "zh") == "etc_品牌工会诊断报告_2026-11-26.pdf"
+        "a_b_c_d_e_f_g_h_i-diagnosis-report-2026-11-26.pdf"
+    assert report_filename("  ", "2026-11-26", "zh").startswith("未命名-")
+    assert report_filename("../../etc", "2026-11-26", "zh") == "etc-诊断报告-2026-11-26.pdf"
 
 
 def test_cli_writes_the_report(root, tmp_path):
