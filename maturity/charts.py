@@ -405,7 +405,8 @@ def heatmap(
     }
     grid = mark(data, "rect", at, color=GREY_FAINT, stroke="white", strokeWidth=2)
     legend = alt.Legend(title=t("chart.level", lang), orient="bottom", direction="horizontal",
-                        columns=min(len(buckets), 7), symbolType="square", symbolStrokeColor=GREY,
+                        # the levels on one row, N/A and unanswered beneath: it fits beside long level names
+                        columns=min(len(levels), 5), symbolType="square", symbolStrokeColor=GREY,
                         symbolStrokeWidth=0.5, labelLimit=160)
     cells = mark(data, "rect", {**at, "color": alt.Color("bucket:N", sort=buckets, legend=legend,
                                                          scale=alt.Scale(domain=buckets, range=fills))},

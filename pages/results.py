@@ -37,7 +37,7 @@ if result.overall.value is None:
 
 stage = result.stage
 stage_name = m.t(m.levels[stage].name, L) if stage is not None else "—"
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = st.columns([1, 1.5, 1, 1])  # the stage's name is the longest value ("Standardised")
 c1.metric(tr("r.index"), fmt_index(result.overall.index), help=tr("r.index_help"))
 c2.metric(tr("r.stage"), stage_name, help=tr("r.stage_help"))
 c2.markdown(stars(m, stage))
