@@ -17,6 +17,7 @@ import math
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -161,7 +162,7 @@ def _open(raw: bytes) -> WorkbookType:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
             workbook = "xl/workbook.xml" in archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, zlib.error):  # RuntimeError: encrypted, zip64 v6.4
         raise AssessmentInvalid([SheetError("", "not_xlsx")]) from None
     if unpacked > MAX_UNPACKED:
         raise AssessmentInvalid([SheetError("", "unpacked_too_big", {"limit": MAX_UNPACKED})])
@@ -173,7 +174,8 @@ def _open(raw: bytes) -> WorkbookType:
 
 
 # What a damaged sheet raises while it is read (XML parse errors are SyntaxErrors, lxml's too).
-_CORRUPT = (SyntaxError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, OSError, EOFError)
+_CORRUPT = (SyntaxError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, OSError, EOFError,
+            RuntimeError, zlib.error, AttributeError)
 
 
 class _Reader:

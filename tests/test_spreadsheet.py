@@ -248,3 +248,13 @@ def test_over_long_values_name_their_cell_and_the_question(tiny, sample):
     assert shown[0].startswith("1.1 党组织如何听取工会工作汇报？（备注）（answers!F2）：共 2001 个字符，超过上限 2000 个字符")
     assert shown[1].startswith("工会名称（meta!B")
     assert all(e.code == "too_long" for e in info.value.errors)
+
+
+def test_a_zip_version_python_cannot_read_is_a_message(tiny, sample):
+    # found by the fuzz test: zipfile raises NotImplementedError for "version needed to extract" 6.4
+    raw = bytearray(assessment_to_excel(sample, tiny.model, "zh"))
+    central = raw.index(b"PK\x01\x02")
+    raw[central + 6] = 64
+    with pytest.raises(AssessmentInvalid) as info:
+        assessment_from_excel(bytes(raw), tiny.model)
+    assert info.value.errors[0].code in ("not_xlsx", "damaged")
