@@ -8,13 +8,16 @@ Every string goes through ``safe()``, which checks its glyphs against the fonts.
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from fpdf.enums import XPos, YPos
 
 from . import pdftext, report_svg
+from .fonts import BOLD, REGULAR
 from .report_fonts import install_fonts
 
 LOG = logging.getLogger(__name__)
@@ -39,6 +42,9 @@ BOTTOM = 18.0
 class NeedsFallbackFonts(Exception):
     """A string has a character outside the shipped fonts: build again with the fallbacks."""
 
+
+_SHIPPED_FILES: tuple[pdftext.FontFile, ...] = ((str(REGULAR), 0), (str(BOLD), 0))
+_SVG_TEXT = re.compile(r">([^<>]+)<")  # what is between tags: <text> and <tspan> contents
 
 _LATIN_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
@@ -400,8 +406,14 @@ class ReportPDF(pdftext.FallbackSafeFPDF):
         return report_svg.size(self, svg)[1]
 
     def chart(self, svg: str) -> None:
-        """Place a vl-convert SVG chart, centred, as vector graphics with real text (see ``report_svg``)."""
-        report_svg.place(self, svg)
+        """Place a vl-convert SVG chart, centred, as vector graphics with real text (see ``report_svg``).
+
+        fpdf2 draws SVG text in one font, without the fallbacks: a label with a character outside
+        the shipped fonts (堃 in a model's criterion name) would lose it, so that chart goes in as
+        vl-convert's PNG, which draws it.
+        """
+        labels = self.safe(html.unescape("".join(_SVG_TEXT.findall(svg))))  # without fallbacks: raises
+        report_svg.place(self, svg, raster=bool(pdftext.missing_glyphs(labels, _SHIPPED_FILES)))
 
     def figures(self, items: Sequence[tuple[str, str, str] | tuple[str, str, str, str]], *,
                 height: float = 24.0) -> None:

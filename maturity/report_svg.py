@@ -64,19 +64,22 @@ def size(pdf: ReportPDF, svg: str) -> tuple[float, float]:
     return w, h
 
 
-def place(pdf: ReportPDF, svg: str) -> None:
-    """Place a chart centred at the current position, on the next page if it does not fit."""
+def place(pdf: ReportPDF, svg: str, *, raster: bool = False) -> None:
+    """Place a chart centred at the current position, on the next page if it does not fit (``raster``: as PNG)."""
     from .report_pdf import NeedsFallbackFonts
 
     w, h = size(pdf, svg)
     pdf.keep(h + 2)
     x = pdf.l_margin + (pdf.body_width - w) / 2
-    try:
-        pdf.image(io.BytesIO(for_fpdf(svg, pdf.safe).encode()), x=x, y=pdf.y, w=w, h=h)
-    except NeedsFallbackFonts:
-        raise
-    except Exception:  # fpdf2's SVG support is partial; a raster copy always works
-        LOG.warning("chart placed as PNG: fpdf2 could not read its SVG", exc_info=True)
+    if not raster:
+        try:
+            pdf.image(io.BytesIO(for_fpdf(svg, pdf.safe).encode()), x=x, y=pdf.y, w=w, h=h)
+        except NeedsFallbackFonts:
+            raise
+        except Exception:  # fpdf2's SVG support is partial; a raster copy always works
+            LOG.warning("chart placed as PNG: fpdf2 could not read its SVG", exc_info=True)
+            raster = True
+    if raster:
         from . import report_vl
 
         pdf.image(io.BytesIO(report_vl.svg_to_png(svg, scale=2)), x=x, y=pdf.y, w=w, h=h)

@@ -210,3 +210,25 @@ def test_workshop_report_reads_back_whole(brand, tmp_path):
     assert not missing, missing
     ink = ink_past_right_margin(pdf, tmp_path, first_page=2)
     assert not any(ink.values()), ink
+
+
+def test_chart_label_with_a_fallback_glyph_is_drawn_not_dropped(brand, tmp_path, caplog):
+    """fpdf2's SVG text has no fallback fonts: such a chart goes in as vl-convert's PNG, which draws 堃."""
+    import io
+    import logging
+
+    import pypdf
+
+    path = Path(__file__).resolve().parent.parent / "frameworks" / "brand-union.yaml"
+    first = brand.model.criteria[0]
+    name = brand.model.t(first.name, "zh")
+    text = path.read_text(encoding="utf-8").replace(f"name: {{zh: {name},", f"name: {{zh: 堃{name},", 1)
+    loaded = load_model_text(text, str(path))
+    assert loaded.model.t(loaded.model.criteria[0].name, "zh") == f"堃{name}"
+    with caplog.at_level(logging.WARNING, logger="fpdf"):
+        pdf = build_report(loaded, _assessment(loaded.model), lang="zh")
+    dropped = [r.getMessage() for r in caplog.records if "missing" in r.getMessage()]
+    assert not dropped, dropped
+    assert squash(f"堃{name}") in squash(pdftotext(pdf, tmp_path))
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    assert sum(len(page.images) for page in pages) >= 3  # radar, groups, gaps: each names the criterion
