@@ -10,15 +10,18 @@ tests fail, they do not skip.
 
 from __future__ import annotations
 
+import io
+import logging
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from maturity import i18n, report_sections
-from maturity.aggregate import aggregate
+from maturity.aggregate import aggregate, group_answers
 from maturity.assessment import Assessment
 from maturity.loader import LoadedModel, load_model_text
 from maturity.report import build_report, build_workshop_report
@@ -191,17 +194,16 @@ def test_report_narrative_notes_and_owners_read_back_whole(brand, lang, tmp_path
     assert not any(ink.values()), ink
 
 
-def test_workshop_report_reads_back_whole(brand, tmp_path):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_workshop_report_reads_back_whole(brand, lang, tmp_path):
     model = brand.model
     people = [{i.id: 2 + (n + k) % 3 for k, i in enumerate(model.indicators)} for n in range(4)]
     aggs = aggregate(model, people)
     title = f"{FB}年度品牌工会研讨会"
     pdf = build_workshop_report(brand, title=title, organisation={"name": title}, aggregates=aggs,
-                                participants=4, lang="zh", assessed_at="2026-11-20")
-    from maturity.aggregate import group_answers
-
+                                participants=4, lang=lang, assessed_at="2026-11-20")
     answers = group_answers(aggs)
-    data = ReportData(loaded=brand, lang="zh", result=score(model, answers), answers=answers, notes={},
+    data = ReportData(loaded=brand, lang=lang, result=score(model, answers), answers=answers, notes={},
                       organisation={"name": title}, assessed_at="2026-11-20", answered_version=model.version,
                       workshop=WorkshopData(title=title, aggregates=dict(aggs), participants=4))
     text = squash(pdftotext(pdf, tmp_path))
@@ -214,11 +216,6 @@ def test_workshop_report_reads_back_whole(brand, tmp_path):
 
 def test_chart_label_with_a_fallback_glyph_is_drawn_not_dropped(brand, tmp_path, caplog):
     """fpdf2's SVG text has no fallback fonts: such a chart goes in as vl-convert's PNG, which draws 堃."""
-    import io
-    import logging
-
-    import pypdf
-
     path = Path(__file__).resolve().parent.parent / "frameworks" / "brand-union.yaml"
     first = brand.model.criteria[0]
     name = brand.model.t(first.name, "zh")
