@@ -24,30 +24,38 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def app_server(database_url: str, log_path: Path) -> Iterator[str]:
+    """``streamlit run app.py`` (the README's command) on a free loopback port; yields the base URL."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "MATURITY_FRAMEWORKS": str(ROOT / "frameworks")}
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
+             str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+            time.sleep(0.3)
+        else:
+            proc.kill()
+            pytest.fail("the app server did not start")
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    """``streamlit run app.py`` on a free loopback port with its own SQLite file; yields the base URL."""
+    """The app on its own SQLite file; yields the base URL."""
     db = tmp_path_factory.mktemp("e2e") / "e2e.db"
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "MATURITY_FRAMEWORKS": str(ROOT / "frameworks")}
-    log = open(db.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-            break
-        time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("the app server did not start")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with app_server(f"sqlite:///{db}", db.with_suffix(".log")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +79,22 @@ def page(browser):
     pg.set_default_timeout(30_000)
     yield pg
     ctx.close()
+
+
+@contextlib.contextmanager
+def host_and_phone(browser, accept_downloads: bool = False) -> Iterator[tuple[object, object]]:
+    """A facilitator's desktop page and a participant's phone page (390×844), each its own browser context."""
+    host_ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900},
+                                   accept_downloads=accept_downloads)
+    phone_ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    host, phone = host_ctx.new_page(), phone_ctx.new_page()
+    for pg in (host, phone):
+        pg.set_default_timeout(30_000)
+    try:
+        yield host, phone
+    finally:
+        host_ctx.close()
+        phone_ctx.close()
 
 
 def shot(page, name: str) -> Path:

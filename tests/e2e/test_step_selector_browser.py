@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import host_and_phone, shot
 from tests.e2e.test_selfcheck_browser import idle
 
 pytestmark = pytest.mark.e2e
@@ -48,12 +48,7 @@ def test_saving_one_group_twice(server, page):
 
 
 def test_workshop_refresh_after_the_last_criterion_on_a_phone(server, browser):
-    host_ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    phone_ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
-    host, phone = host_ctx.new_page(), phone_ctx.new_page()
-    for pg in (host, phone):
-        pg.set_default_timeout(30_000)
-    try:
+    with host_and_phone(browser) as (host, phone):
         host.goto(f"{server}/workshop_host")
         host.get_by_label("研讨会名称").fill("步骤研讨会")
         host.get_by_role("button", name="创建研讨会").click()
@@ -82,6 +77,3 @@ def test_workshop_refresh_after_the_last_criterion_on_a_phone(server, browser):
         phone.get_by_role("heading", name=re.compile("数智化")).wait_for()
         steps.get_by_text("✓ 已完成").wait_for()
         shot(phone, "steps-03-phone-after-refresh")
-    finally:
-        host_ctx.close()
-        phone_ctx.close()

@@ -6,19 +6,14 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import host_and_phone, shot
 from tests.e2e.test_selfcheck_browser import idle
 
 pytestmark = pytest.mark.e2e
 
 
 def test_host_and_participant(server, browser):
-    host_ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    phone_ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
-    host, phone = host_ctx.new_page(), phone_ctx.new_page()
-    for pg in (host, phone):
-        pg.set_default_timeout(30_000)
-    try:
+    with host_and_phone(browser) as (host, phone):
         host.goto(f"{server}/workshop_host")
         host.get_by_label("研讨会名称").fill("2026 年度品牌工会研讨会")
         host.get_by_role("button", name="创建研讨会").click()
@@ -52,6 +47,3 @@ def test_host_and_participant(server, browser):
             ".join('|') === '1|4'", timeout=20_000)
         assert metrics.all_inner_texts() == ["1", "4"]  # 1 participant, 4 answers
         shot(host, "ws-03-host-one-answer")
-    finally:
-        host_ctx.close()
-        phone_ctx.close()
