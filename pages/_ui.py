@@ -89,6 +89,14 @@ def uploaded_model(raw: bytes, name: str) -> LoadedModel:
     return load_model_bytes(raw, name)
 
 
+def model_label(models: dict[str, LoadedModel], model_id: str, lang_code: str) -> str:
+    """A model as a chair knows it: its title; version and id only where two models share a title."""
+    m = models[model_id].model
+    title = m.t(m.title, lang_code)
+    same = sum(1 for other in models.values() if other.model.t(other.model.title, lang_code) == title)
+    return title if same == 1 else f"{title} · {m.version} · {model_id}"
+
+
 def plain(text: str) -> None:
     """Show user-typed text literally: never as Markdown or HTML."""
     st.text(text)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from maturity.assessment import MAX_NAME, MAX_REGION, AssessmentInvalid
 from maturity.loader import ModelLoadError
-from pages._ui import PAGES, catalog, escape_md, guarded, lang, open_token, store, tr, uploaded_model
+from pages._ui import PAGES, catalog, escape_md, guarded, lang, model_label, open_token, store, tr, uploaded_model
 
 L = lang()
 st.title(tr("start.title"))
@@ -45,20 +45,10 @@ if not models:
     _resume_form()
     st.stop()
 ids = list(models)
-titles = [models[i].model.t(models[i].model.title, L) for i in ids]
-
-
-def _model_label(model_id: str) -> str:
-    # The title a chair knows; the version only where two models share a title.
-    m = models[model_id].model
-    title = m.t(m.title, L)
-    return title if titles.count(title) == 1 else f"{title} · {m.version} · {model_id}"
-
-
 default = ids.index("brand-union") if "brand-union" in ids else 0
 model_id = st.selectbox(
     tr("start.model"), ids, index=default, key="start_model",
-    format_func=lambda i: _model_label(i), placeholder=tr("friction.select"),
+    format_func=lambda i: model_label(models, i, L), placeholder=tr("friction.select"),
 )
 chosen = models[model_id].model
 st.caption(tr("start.model_size", criteria=len(chosen.criteria), indicators=len(chosen.indicators)))

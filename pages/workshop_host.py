@@ -9,14 +9,14 @@ from urllib.parse import urlsplit
 import segno
 import streamlit as st
 
-from maturity import charts, tables
+from maturity import charts, i18n, tables
 from maturity.aggregate import group_answers
 from maturity.assessment import MAX_WORKSHOP_TITLE
 from maturity.explain import fmt_index, fmt_level
 from maturity.report import build_workshop_report, report_filename
 from maturity.scoring import score
 from maturity.workshop import ANONYMITY_MIN, WorkshopError, WorkshopService, session_criteria
-from pages._ui import catalog, escape_md, guarded, lang, pinned_model, store, tr
+from pages._ui import catalog, escape_md, guarded, lang, model_label, pinned_model, store, tr
 
 L = lang()
 svc = WorkshopService(store())
@@ -30,6 +30,15 @@ def _site() -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
+# "none" stands for no choice in a select: with None as an option, Streamlit shows the placeholder and a
+# clear button instead of the option's own text.
+NONE = "none"
+
+
+def _or_none(value: object) -> object:
+    return NONE if value is None else value
+
+
 code, key = st.query_params.get("w"), st.query_params.get("k")
 
 if not code or not key:
@@ -41,7 +50,7 @@ if not code or not key:
     ids = list(models)
     model_id = st.selectbox(
         tr("wshost.model"), ids, index=ids.index("brand-union") if "brand-union" in ids else 0, key="wsh_model",
-        format_func=lambda i: f"{models[i].model.t(models[i].model.title, L)} ({i} {models[i].model.version})",
+        format_func=lambda i: model_label(models, i, L),
         placeholder=tr("friction.select"),
     )
     chosen = models[model_id].model
@@ -52,10 +61,10 @@ if not code or not key:
                                 placeholder=tr("wshost.criteria_all"))
         c1, c2 = st.columns(2)
         named = c1.selectbox(tr("wshost.identity"), [False, True], key="wsh_named",
-                             format_func=lambda v: tr("wshost.named") if v else tr("wshost.anonymous"),
+                             format_func=lambda v: i18n.t("wshost.named" if v else "wshost.anonymous", L),
                              placeholder=tr("friction.select"))
         pace = c2.selectbox(tr("wshost.pace"), ["free", "guided"], key="wsh_pace",
-                            format_func=lambda p: tr(f"wshost.pace_{p}"), placeholder=tr("friction.select"))
+                            format_func=lambda p: i18n.t(f"wshost.pace_{p}", L), placeholder=tr("friction.select"))
         go = st.form_submit_button(tr("wshost.create"), type="primary")
     if go:
         with guarded():  # a storage failure; a refusal is ours to show (guarded would call it unexpected)
@@ -105,6 +114,7 @@ with right:
 
 def _consensus(indicator_id: str) -> None:
     level = st.session_state.get(f"wsh_cons_{indicator_id}")
+    level = None if level == NONE else level
     _host_call(svc.set_consensus, ws.code, key, indicator_id, level)
 
 
@@ -113,7 +123,8 @@ def _reveal() -> None:
 
 
 def _open() -> None:
-    _host_call(svc.open_criterion, ws.code, key, st.session_state.get("wsh_open"))
+    chosen = st.session_state.get("wsh_open")
+    _host_call(svc.open_criterion, ws.code, key, None if chosen == NONE else chosen)
 
 
 def _close() -> None:
@@ -161,16 +172,16 @@ def panel() -> None:
 
     controls = st.columns(2) if not present else None
     if controls is not None and now.pace == "guided":
-        options = [None, *crit_ids]
-        st.session_state.setdefault("wsh_open", now.current_criterion)
+        options = [NONE, *crit_ids]
+        st.session_state.setdefault("wsh_open", now.current_criterion or NONE)
         controls[0].selectbox(tr("wshost.open_criterion"), options, key="wsh_open", on_change=_open,
-                              format_func=lambda c: tr("wshost.open_none") if c is None
+                              format_func=lambda c: i18n.t("wshost.open_none", L) if c == NONE
                               else m.t(m.criterion_by_id[c].name, L), placeholder=tr("friction.select"))
     if controls is not None:
         st.session_state.setdefault("wsh_reveal", now.revealed)
         controls[1].toggle(tr("wshost.reveal"), key="wsh_reveal", on_change=_reveal, help=tr("wshost.reveal_help"))
 
-    levels = [None, *[s.level for s in m.scale]]
+    levels = [NONE, *[s.level for s in m.scale]]
     for cid in crit_ids:
         crit = m.criterion_by_id[cid]
         ind_ids = [i.id for i in crit.indicators]
@@ -192,11 +203,11 @@ def panel() -> None:
         with st.expander(tr("wshost.consensus")):
             for ind in crit.indicators:
                 flag = "⚠ " if aggs[ind.id].disagreement else ""
-                st.session_state.setdefault(f"wsh_cons_{ind.id}", aggs[ind.id].consensus)
+                st.session_state.setdefault(f"wsh_cons_{ind.id}", _or_none(aggs[ind.id].consensus))
                 st.selectbox(
                     f"{flag}{escape_md(m.t(ind.question, L))}", levels, key=f"wsh_cons_{ind.id}",
                     on_change=_consensus, args=(ind.id,),
-                    format_func=lambda v: tr("wshost.no_consensus") if v is None
+                    format_func=lambda v: i18n.t("wshost.no_consensus", L) if v == NONE
                     else f"{v} {m.t(m.levels[v].name, L)}", placeholder=tr("friction.select"))
 
     if now.is_open:

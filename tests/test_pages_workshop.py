@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from maturity import i18n
 from maturity.workshop import WorkshopService
 from tests import helpers
 
@@ -254,3 +255,23 @@ def test_a_refused_create_is_its_message_not_an_unexpected_error(root, store):
         config.set_option("client.showErrorDetails", before)
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == ["请填写研讨会名称。"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_host_creates_a_named_guided_session_in_either_language(root, store, lang):
+    at = helpers.open_page(root, "workshop_host", lang=lang)
+    [model] = at.selectbox(key="wsh_model").options
+    assert "(" not in model and "tiny" not in model  # the model's title, not "title (id version)"
+    at.text_input(key="wsh_title").input("Spring workshop")
+    at.selectbox(key="wsh_named").set_value(True)  # its options are translated outside the page run
+    at.selectbox(key="wsh_pace").set_value("guided")
+    at = click(at, i18n.t("wshost.create", lang))
+    assert not at.exception, at.exception
+    code, key = (at.query_params[k] for k in ("w", "k"))
+    ws = WorkshopService(store).check_host(*(v[0] if isinstance(v, list) else v for v in (code, key)))
+    assert ws.named and ws.pace == "guided"
+    # No choice yet is an option that says so, not an empty select with a clear button.
+    opened = at.selectbox(key="wsh_open")
+    assert opened.options[0] == i18n.t("wshost.open_none", lang)
+    consensus = [sb for sb in at.selectbox if sb.key and sb.key.startswith("wsh_cons_")]
+    assert consensus and all(sb.index == 0 for sb in consensus)
