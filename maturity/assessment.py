@@ -260,7 +260,7 @@ def parse(data: Any, model: MaturityModel | None = None) -> Assessment:
             errors.append(AssessmentError(where, "too_long", {"length": len(value), "limit": MAX_NOTE}))
     targets = _targets(_mapping(data, "targets", errors), model, errors)
     if errors:
-        raise AssessmentInvalid(errors)
+        raise AssessmentInvalid(errors, model)
     return Assessment(
         model_id=ref["id"],
         model_version=ref["version"],

@@ -381,18 +381,22 @@ class Store:
         with self._write() as conn:
             aid, sha = self._touch(conn, token)
             model = self._model_of(conn, sha)
-            checked = _validate(model, answers={k: v for k, v in answers.items() if v is not None}, notes=notes)
+            # A note the page left as it was shown is not written, so it is not checked either: one stored
+            # before the length limit existed must not block saving the answers beside it.
+            changed = {k: v for k, v in notes.items() if baseline is None or v != (baseline[k].note or "")}
+            checked = _validate(model, answers={k: v for k, v in answers.items() if v is not None}, notes=changed)
+            note_of = {**notes, **checked.notes}
             given = {k: checked.answers.get(k) if answers.get(k) is not None else None for k in answers}
             stored = self._entries(conn, aid, ids)
             conflicts: list[Conflict] = []
             if baseline is None:
                 writes = {k: Entry(given[k] if k in answers else stored[k].answer,
-                                   checked.notes[k] if k in notes else stored[k].note) for k in ids}
+                                   note_of[k] if k in notes else stored[k].note) for k in ids}
             else:
                 writes = {}
                 for k in ids:
                     base = baseline[k]
-                    mine = Entry(given[k] if k in answers else base.answer, checked.notes[k] if k in notes else base.note)
+                    mine = Entry(given[k] if k in answers else base.answer, note_of[k] if k in notes else base.note)
                     out, clash = merge(base, mine, stored[k])
                     if clash:
                         conflicts.append(Conflict(k, base.normal(), mine.normal(), stored[k]))

@@ -16,8 +16,10 @@ from streamlit.errors import FragmentHandledException
 from streamlit.runtime.pages_manager import PagesManager
 
 from maturity import i18n
+from maturity.assessment import AssessmentInvalid
 from maturity.errors import STORAGE_ERRORS, log_failure, new_error_id
 from maturity.loader import Catalog, LoadedModel, load_folder, load_model_bytes
+from maturity.workshop import WorkshopError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -183,6 +185,12 @@ def guarded(flash: str | None = None, kind: str = "save", last_net: bool = False
         _report(failure_message(exc, kind), flash)
     except FragmentHandledException:
         raise  # a fragment has shown its own failure already
+    except (AssessmentInvalid, WorkshopError) as exc:
+        if flash is None:
+            raise  # the page shows its own refusal
+        # In a callback nothing else would catch it: the refusal is the message, not an "unexpected error".
+        lines = exc.describe(_lang()) if isinstance(exc, AssessmentInvalid) else [exc.message(_lang())]
+        _report("\n\n".join(escape_md(line) for line in lines), flash)
     except Exception as exc:
         if not (last_net or flash is not None) or not details_hidden():
             raise

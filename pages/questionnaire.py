@@ -166,7 +166,12 @@ with st.form(f"form-{crit.id}"):
             base[ind.id] = record.entry(ind.id)
             st.session_state[f"ans-{ind.id}"], st.session_state[f"note-{ind.id}"] = base[ind.id].answer, base[ind.id].note
         answer_radio(m, ind, L, f"ans-{ind.id}", None)
-        st.text_area(tr("q.note"), key=f"note-{ind.id}", height=68, max_chars=MAX_NOTE, placeholder=tr("q.note_placeholder"))
+        stored = len(base[ind.id].note or "") if ind.id in base else 0
+        # A note stored before the limit existed is shown whole (never cut by the widget) and flagged.
+        st.text_area(tr("q.note"), key=f"note-{ind.id}", height=68, max_chars=max(MAX_NOTE, stored),
+                     placeholder=tr("q.note_placeholder"))
+        if stored > MAX_NOTE:
+            st.warning(tr("q.note_too_long", length=stored, limit=MAX_NOTE))
         st.divider()
     c1, c2 = st.columns(2)
     c1.form_submit_button(tr("q.save"), on_click=_save, args=(crit.id, False), width="stretch")
