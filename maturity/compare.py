@@ -11,14 +11,18 @@ import datetime as dt
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .explain import fmt_index, fmt_level
+from .display import fmt_index, fmt_level, level_name_or_number
 from .i18n import t
 from .model import MaturityModel
-from .scoring import NA, Answer, Result
-from .tables import CHANGED, DOWN, SAME, UP, frame_with_headers, level_name
+from .scoring import NA, Answer, Result, score
+from .tables import CHANGED, DOWN, SAME, UP, frame_with_headers
+
+if TYPE_CHECKING:
+    from .store import AssessmentRecord, AssessmentSummary, Store
 
 # ---------------------------------------------------------------- history
 
@@ -49,9 +53,48 @@ def history_entry(
         token=token, organisation=organisation, assessed_at=assessed_at, created_at=created_at,
         model_id=model.id, model_version=model.version, model_title=model.t(model.title, lang),
         index=result.overall.index,
-        stage="—" if result.stage is None else level_name(model, result.stage, lang),
+        stage="—" if result.stage is None else level_name_or_number(model, result.stage, lang),
         answered=result.answered, total=result.total,
     )
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One stored assessment with the model it was answered against and its scores."""
+
+    record: AssessmentRecord
+    model: MaturityModel
+    result: Result
+
+
+@dataclass(frozen=True)
+class History:
+    """The scored history: its lines, each line's scores by token, and how many could not be read."""
+
+    entries: list[HistoryEntry]
+    scored: dict[str, Scored]
+    skipped: int
+
+
+def load_history(store: Store, summaries: Sequence[AssessmentSummary], lang: str, unnamed: str) -> History:
+    """Score every assessment of ``summaries`` in a fixed number of queries, whatever their number.
+
+    An assessment deleted meanwhile, or whose model snapshot is missing, is counted in ``skipped``;
+    ``unnamed`` names a line whose union has no name.
+    """
+    records = store.get_assessments([s.token for s in summaries])
+    models = store.get_model_snapshots(sorted({s.model_sha256 for s in summaries}))
+    entries: list[HistoryEntry] = []
+    scored: dict[str, Scored] = {}
+    for s in summaries:
+        record, loaded = records.get(s.token), models.get(s.model_sha256)
+        if record is None or loaded is None:
+            continue
+        result = score(loaded.model, record.answers, record.targets)
+        scored[s.token] = Scored(record, loaded.model, result)
+        entries.append(history_entry(s.token, str(s.organisation.get("name") or unnamed), s.assessed_at,
+                                     s.created_at, loaded.model, result, lang))
+    return History(entries=entries, scored=scored, skipped=len(summaries) - len(entries))
 
 
 def filter_history(entries: Sequence[HistoryEntry], query: str) -> list[HistoryEntry]:
@@ -208,7 +251,7 @@ def _answer_text(model: MaturityModel, value: Answer | None, lang: str) -> str:
         return t("history.na", lang)
     level = float(value)
     if level.is_integer() and int(level) in model.levels:
-        return f"{int(level)} {level_name(model, int(level), lang)}"
+        return f"{int(level)} {level_name_or_number(model, int(level), lang)}"
     return f"{level:g}"
 
 

@@ -19,7 +19,7 @@ import os
 import re
 import secrets
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -283,7 +283,9 @@ class Store:
         source = conn.scalar(select(S.model_snapshots.c.source).where(S.model_snapshots.c.sha256 == sha256))
         if source is None:
             return None
-        loaded = load_model_text(source, f"snapshot:{sha256[:12]}")
+        return self._remember(sha256, load_model_text(source, f"snapshot:{sha256[:12]}"))
+
+    def _remember(self, sha256: str, loaded: LoadedModel) -> LoadedModel:
         with self._models_lock:  # a snapshot never changes once committed, so caching it is always right
             if len(self._models) >= _MAX_CACHED_MODELS:
                 self._models.clear()
@@ -336,15 +338,47 @@ class Store:
             notes = conn.execute(select(S.notes.c.indicator_id, S.notes.c.text).where(S.notes.c.assessment_id == aid))
             targets = conn.execute(select(S.targets.c.criterion_id, S.targets.c.level)
                                    .where(S.targets.c.assessment_id == aid))
-            return AssessmentRecord(
-                token=row.token, model_id=row.model_id, model_version=row.model_version,
-                model_sha256=row.model_sha256, organisation=json.loads(row.organisation), language=row.language,
-                assessed_at=row.assessed_at, created_at=row.created_at, updated_at=row.updated_at,
-                current_step=row.current_step,
-                answers={r.indicator_id: _answer(r.level, r.is_na) for r in answers},
-                notes={r.indicator_id: r.text for r in notes},
-                targets={r.criterion_id: _number(r.level) for r in targets},
-            )
+            return _record(row, {r.indicator_id: _answer(r.level, r.is_na) for r in answers},
+                           {r.indicator_id: r.text for r in notes},
+                           {r.criterion_id: _number(r.level) for r in targets})
+
+    def get_assessments(self, tokens: Sequence[str]) -> dict[str, AssessmentRecord]:
+        """The assessments behind ``tokens`` (unknown or malformed ones left out), in four queries whatever their number."""
+        wanted = sorted({t for t in tokens if isinstance(t, str) and _TOKEN.fullmatch(t)})
+        if not wanted:
+            return {}
+        a = S.assessments
+        with self._read() as conn:
+            rows = conn.execute(select(a).where(a.c.token.in_(wanted))).all()
+            ids = [r.id for r in rows]
+            answers: dict[int, dict[str, Answer]] = {i: {} for i in ids}
+            notes: dict[int, dict[str, str]] = {i: {} for i in ids}
+            targets: dict[int, dict[str, float]] = {i: {} for i in ids}
+            if ids:
+                for r in conn.execute(select(S.answers.c.assessment_id, S.answers.c.indicator_id, S.answers.c.level,
+                                             S.answers.c.is_na).where(S.answers.c.assessment_id.in_(ids))):
+                    answers[r.assessment_id][r.indicator_id] = _answer(r.level, r.is_na)
+                for r in conn.execute(select(S.notes.c.assessment_id, S.notes.c.indicator_id, S.notes.c.text)
+                                      .where(S.notes.c.assessment_id.in_(ids))):
+                    notes[r.assessment_id][r.indicator_id] = r.text
+                for r in conn.execute(select(S.targets.c.assessment_id, S.targets.c.criterion_id, S.targets.c.level)
+                                      .where(S.targets.c.assessment_id.in_(ids))):
+                    targets[r.assessment_id][r.criterion_id] = _number(r.level)
+        return {r.token: _record(r, answers[r.id], notes[r.id], targets[r.id]) for r in rows}
+
+    def get_model_snapshots(self, shas: Sequence[str]) -> dict[str, LoadedModel]:
+        """The models behind ``shas`` (unknown ones left out): cached ones without a query, the others in one."""
+        wanted = {s for s in shas if isinstance(s, str) and _SHA256.fullmatch(s)}
+        with self._models_lock:
+            found = {s: self._models[s] for s in wanted if s in self._models}
+        missing = sorted(wanted - set(found))
+        if missing:
+            with self._read() as conn:
+                rows = conn.execute(select(S.model_snapshots.c.sha256, S.model_snapshots.c.source)
+                                    .where(S.model_snapshots.c.sha256.in_(missing))).all()
+            for r in rows:
+                found[r.sha256] = self._remember(r.sha256, load_model_text(r.source, f"snapshot:{r.sha256[:12]}"))
+        return found
 
     def _touch(self, conn: Connection, token: str) -> Row[Any]:
         """Bump updated_at (locking the assessment row first, so concurrent writers queue, never deadlock)."""
@@ -572,6 +606,16 @@ class Store:
                 for k, v in a.targets.items()]
         if rows:
             conn.execute(S.targets.insert(), rows)
+
+
+def _record(row: Row[Any], answers: dict[str, Answer], notes: dict[str, str],
+            targets: dict[str, float]) -> AssessmentRecord:
+    return AssessmentRecord(
+        token=row.token, model_id=row.model_id, model_version=row.model_version,
+        model_sha256=row.model_sha256, organisation=json.loads(row.organisation), language=row.language,
+        assessed_at=row.assessed_at, created_at=row.created_at, updated_at=row.updated_at,
+        current_step=row.current_step, answers=answers, notes=notes, targets=targets,
+    )
 
 
 def _check_step(step: int | None) -> None:

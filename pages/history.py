@@ -8,11 +8,10 @@ import streamlit as st
 
 from maturity import charts, compare, tables
 from maturity.explain import fmt_index
-from maturity.scoring import score
 from maturity.settings import Settings, can_list
 from pages._ui import PAGES, lang, open_token, store, tr
 
-MAX_LISTED = 300  # newest first; each line is scored, so the page stays quick
+MAX_LISTED = 300  # newest first; each line is scored (in a fixed number of queries), so the page stays quick
 
 L = lang()
 settings = Settings.from_env()
@@ -54,17 +53,8 @@ if not summaries:
 if len(summaries) > MAX_LISTED:
     st.caption(tr("history.truncated", n=MAX_LISTED, total=len(summaries)))
 
-records, models, entries, skipped = {}, {}, [], 0
-for s in summaries[:MAX_LISTED]:
-    record = store().get_assessment(s.token)
-    loaded = store().get_model_snapshot(s.model_sha256)
-    if record is None or loaded is None:
-        skipped += 1
-        continue
-    result = score(loaded.model, record.answers, record.targets)
-    records[s.token], models[s.token] = (record, result), loaded.model
-    entries.append(compare.history_entry(s.token, str(s.organisation.get("name") or tr("assess.unnamed")),
-                                        s.assessed_at, s.created_at, loaded.model, result, L))
+history = compare.load_history(store(), summaries[:MAX_LISTED], L, tr("assess.unnamed"))
+entries, skipped = history.entries, history.skipped
 if skipped:
     st.warning(tr("history.skipped", n=skipped))
 
@@ -123,8 +113,9 @@ if old_token == new_token:
     st.info(tr("history.same_pick"))
     st.stop()
 
-(old_record, old_result), old_model = records[old_token], models[old_token]
-(new_record, new_result), new_model = records[new_token], models[new_token]
+old_one, new_one = history.scored[old_token], history.scored[new_token]
+old_record, old_result, old_model = old_one.record, old_one.result, old_one.model
+new_record, new_result, new_model = new_one.record, new_one.result, new_one.model
 cmp = compare.compare(old_model, old_result, old_record.answers, new_model, new_result, new_record.answers, L)
 if not cmp.same_model:
     st.warning(tr("history.different_models", old=f"{old_model.t(old_model.title, L)} ({old_model.id})",

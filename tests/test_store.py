@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, event, func, select
 
 from maturity import schema
 from maturity.assessment import Assessment, AssessmentInvalid
@@ -607,3 +607,82 @@ def test_stale_tabs_saving_at_once_lose_nothing(store, model_factory):
     for t, r in results.items():  # every other tab was told, with the winner's value
         if t != w:
             assert [(c.indicator_id, c.theirs) for c in r.conflicts] == [("q0", got.entry("q0"))]
+
+
+# -- many assessments at once (the history page) ----------------------------------------------
+
+
+class _Sent(list):
+    """The statements an engine sent while listening (SQLAlchemy's before_cursor_execute)."""
+
+    def listener(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.append(statement)
+
+
+def _queries(store: Store) -> _Sent:
+    sent = _Sent()
+    event.listen(store.engine, "before_cursor_execute", sent.listener)
+    return sent
+
+
+def _fill(store: Store, tiny, n: int) -> list[str]:
+    tokens = []
+    for i in range(n):
+        rec = store.create_assessment(tiny, {"name": f"工会{i % 3}"}, "zh", f"2026-0{1 + i % 9}-1{i % 10}")
+        store.save_answers(rec.token, {"leading.party": 1 + i % 4, "digital.platform": "na" if i % 2 else 2},
+                           {"leading.party": f"备注{i}"})
+        if i % 3:
+            store.set_targets(rec.token, {"leading": 4})
+        tokens.append(rec.token)
+    return tokens
+
+
+def test_history_is_scored_in_a_fixed_number_of_queries(store, tiny, model_factory):
+    from maturity.compare import history_entry, load_history
+    from maturity.scoring import score
+
+    other = model_factory([1, 2, 3], {"c": [("c.a", 1)]})
+    extra = store.create_assessment(other, {"name": "另一个"})
+    store.save_answers(extra.token, {"c.a": 3})
+    sent: dict[int, int] = {}
+    for n in (2, 12):
+        _fill(store, tiny, n if n == 2 else n - 2)
+        summaries = store.list_assessments()
+        store._models.clear()  # as a fresh process would: every snapshot read from the database
+        queries = _queries(store)
+        history = load_history(store, summaries, "zh", "未命名")
+        event.remove(store.engine, "before_cursor_execute", queries.listener)
+        sent[len(summaries)] = len(queries)
+        # the same numbers as scoring each assessment on its own
+        for s in summaries:
+            record = store.get_assessment(s.token)
+            loaded = store.get_model_snapshot(s.model_sha256)
+            result = score(loaded.model, record.answers, record.targets)
+            assert history.scored[s.token].result == result
+            assert history.scored[s.token].record == record
+        assert history.entries == [
+            history_entry(s.token, str(s.organisation.get("name") or "未命名"), s.assessed_at, s.created_at,
+                          history.scored[s.token].model, history.scored[s.token].result, "zh")
+            for s in summaries
+        ]
+        assert history.skipped == 0
+    assert sorted(sent) == [3, 13]
+    assert sent[3] == sent[13] <= 8  # 4 reads of the assessments, 1 of the snapshots, BEGIN per transaction
+
+
+def test_history_skips_an_assessment_deleted_meanwhile(store, tiny):
+    from maturity.compare import load_history
+
+    tokens = _fill(store, tiny, 3)
+    summaries = store.list_assessments()
+    store.delete_assessment(tokens[1])
+    history = load_history(store, summaries, "en", "Unnamed")
+    assert history.skipped == 1 and tokens[1] not in history.scored and len(history.entries) == 2
+
+
+def test_get_assessments_leaves_out_unknown_and_garbage_tokens(store, tiny):
+    tokens = _fill(store, tiny, 2)
+    got = store.get_assessments([*tokens, "x" * 24, "../etc", ""])
+    assert sorted(got) == sorted(tokens)
+    assert all(got[t] == store.get_assessment(t) for t in tokens)
+    assert store.get_assessments([]) == {}
