@@ -5,26 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# fmt_index, fmt_level and stars are re-exported: maturity.display is their home
+from .display import fmt_index, fmt_level, stars
 from .i18n import t
 from .model import MaturityModel
 from .scoring import NA, Answer, Result, Score
 
-
-def fmt_index(value: float | None) -> str:
-    """An index as shown everywhere (pages, PDF): one decimal, or a dash."""
-    return "—" if value is None else f"{value:.1f}"
-
-
-def fmt_level(value: float | None) -> str:
-    """A level as shown everywhere: one decimal, or a dash."""
-    return "—" if value is None else f"{value:.1f}"
-
-
-def stars(model: MaturityModel, level: int | None) -> str:
-    """A level as stars, one per scale step: level 3 of 1–5 is '★★★☆☆' (cadres know star ratings)."""
-    n = model.lmax - model.lmin + 1
-    filled = 0 if level is None else max(0, min(n, level - model.lmin + 1))
-    return "★" * filled + "☆" * (n - filled)
+__all__ = ["Explanation", "explain_criterion", "explain_mean_of_criteria", "explain_tag", "fmt_index", "fmt_level", "stars"]
 
 
 @dataclass(frozen=True)
