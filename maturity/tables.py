@@ -7,7 +7,7 @@
   writer :mod:`maturity.cells`), :func:`export_filename`, :func:`read_upload`
 
 Frames carry translated column headers (``<page>.col.*`` strings of locales/pages.*.yaml); numbers
-are formatted with :func:`maturity.explain.fmt_index`/``fmt_level`` as everywhere else.
+are formatted with :mod:`maturity.display` as everywhere else.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from .advice import Roadmap
 from .assessment import Assessment, AssessmentError, AssessmentInvalid, parse_bytes
 from .cells import csv_cell, put_cell
-from .explain import stars
+from .display import join_names, level_name_or_number, stars
 from .i18n import t
 from .loader import LoadedModel
 from .model import Criterion, Indicator, MaturityModel
@@ -34,14 +34,6 @@ from .spreadsheet import assessment_from_excel
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 UP, DOWN, SAME, CHANGED = "↑", "↓", "=", "≠"
-
-
-def _join(names: Sequence[str], lang: str) -> str:
-    return ("、" if lang == "zh" else ", ").join(names)
-
-
-def level_name(model: MaturityModel, level: int, lang: str) -> str:
-    return model.t(model.levels[level].name, lang) if level in model.levels else str(level)
 
 
 # ---------------------------------------------------------------- roadmap
@@ -77,9 +69,9 @@ def roadmap_rows(model: MaturityModel, plan: Roadmap, lang: str) -> list[Roadmap
             criterion_id=item.criterion_id,
             criterion=model.t(model.criterion_by_id[item.criterion_id].name, lang),
             from_level=item.from_level,
-            from_name=level_name(model, item.from_level, lang),
+            from_name=level_name_or_number(model, item.from_level, lang),
             to_level=to_level,
-            to_name=level_name(model, to_level, lang),
+            to_name=level_name_or_number(model, to_level, lang),
             title=model.t(action.title, lang),
             detail=model.t(action.detail, lang),
             owner=model.t(action.owner, lang),
@@ -122,7 +114,7 @@ def roadmap_frame(rows: Sequence[RoadmapRow], lang: str) -> pd.DataFrame:
             "detail": r.detail,
             "owner": r.owner,
             "effort": effort_label(r.effort, lang),
-            "tags": _join(r.tag_names, lang),
+            "tags": join_names(r.tag_names, lang),
         }
         for r in rows
     ]
@@ -161,11 +153,11 @@ def actions_frame(model: MaturityModel, criterion: Criterion, lang: str) -> pd.D
     """A criterion's actions by the level they lift it from."""
     data = [
         {
-            "step": f"{level_name(model, level, lang)} → {level_name(model, min(level + 1, model.lmax), lang)}",
+            "step": f"{level_name_or_number(model, level, lang)} → {level_name_or_number(model, min(level + 1, model.lmax), lang)}",
             "action": model.t(a.title, lang), "detail": model.t(a.detail, lang),
             "horizon": horizon_label(a.horizon, lang), "owner": model.t(a.owner, lang),
             "effort": effort_label(a.effort, lang),
-            "tags": _join([model.t(model.tag_by_id[x].name, lang) for x in a.tags if x in model.tag_by_id], lang),
+            "tags": join_names([model.t(model.tag_by_id[x].name, lang) for x in a.tags if x in model.tag_by_id], lang),
         }
         for level in sorted(criterion.actions)
         for a in criterion.actions[level]
