@@ -16,7 +16,7 @@ reading raises only :class:`YamlReadError` or returns :class:`YamlProblem` recor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -79,14 +79,16 @@ def _scan(text: str) -> None:
     for event in yaml.parse(text, Loader=_SafeLoader):
         kind = type(event)
         if kind is yaml.ScalarEvent:
-            if event.tag is not None and event.tag not in ALLOWED_TAGS:
-                _fail(event, "yaml.tag", tag=_clip(event.tag.replace(_CORE, "!!", 1)))
+            tag = cast(yaml.ScalarEvent, event).tag
+            if tag is not None and tag not in ALLOWED_TAGS:
+                _fail(event, "yaml.tag", tag=_clip(tag.replace(_CORE, "!!", 1)))
         elif kind in _OPEN:
             depth += 1
             if depth > MAX_DEPTH:
                 _fail(event, "yaml.too_deep", limit=MAX_DEPTH)
-            if event.tag is not None and event.tag not in ALLOWED_TAGS:
-                _fail(event, "yaml.tag", tag=_clip(event.tag.replace(_CORE, "!!", 1)))
+            tag = cast(yaml.CollectionStartEvent, event).tag
+            if tag is not None and tag not in ALLOWED_TAGS:
+                _fail(event, "yaml.tag", tag=_clip(tag.replace(_CORE, "!!", 1)))
         elif kind in _CLOSE:
             depth -= 1
         elif kind is yaml.AliasEvent:
@@ -99,6 +101,7 @@ _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 def _fail(event: yaml.Event, code: str, **params: Any) -> None:
     mark = event.start_mark
+    assert mark is not None  # the parser marks every event it emits
     raise YamlReadError(YamlProblem(mark.line + 1, mark.column + 1, (), code, params))
 
 

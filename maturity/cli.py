@@ -101,6 +101,7 @@ def _load_assessment(
     except OSError as exc:
         print(f"{path}: {exc.strerror}", file=sys.stderr)
         return None, None, 1
+    loaded: LoadedModel | None
     try:
         if model_file:
             loaded = load_model(model_file)
@@ -110,8 +111,8 @@ def _load_assessment(
                 print(f"{path}: model '{raw.model_id}' not found in {FRAMEWORKS}; use --model", file=sys.stderr)
                 return None, None, 1
     except ModelLoadError as exc:
-        for err in exc.errors:
-            print(err.format(lang), file=sys.stderr)
+        for problem in exc.errors:
+            print(problem.format(lang), file=sys.stderr)
         return None, None, 1
     try:
         assessment = read_json(path, loaded.model)

@@ -154,7 +154,7 @@ def score(
             Term(i.id, values[i.id], i.weight) for i in model.indicators if tag.id in i.tags and i.id in values
         )
         tags[tag.id] = Score(weighted_mean(terms), terms, lmin, lmax)
-    achieved = [c.achieved for c in criteria.values() if c.achieved is not None]
+    reached = [c.achieved for c in criteria.values() if c.achieved is not None]
     answered = sum(1 for i in model.indicators if is_answered(answers.get(i.id)))
     order = {c.id: n for n, c in enumerate(model.criteria)}
     ranked = sorted(
@@ -166,7 +166,7 @@ def score(
         groups=groups,
         tags=tags,
         overall=overall,
-        stage=min(achieved) if achieved else None,
+        stage=min(reached) if reached else None,
         coverage=answered / len(model.indicators),
         answered=answered,
         total=len(model.indicators),
