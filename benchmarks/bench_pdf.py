@@ -62,14 +62,13 @@ def main() -> None:
         cold.append(time.perf_counter() - start)
     size = int(out.stdout.strip())
 
-    from maturity import report_sections
-    from maturity.report import build_report
+    from maturity.report import _render, build_report
 
     loaded, assessment = sample()
     build_report(loaded, assessment, lang="zh")
     fresh, cached = [], []
     for _ in range(n):
-        report_sections._svg.cache_clear()
+        _render._svg.cache_clear()
         start = time.perf_counter()
         build_report(loaded, assessment, lang="zh")
         fresh.append(time.perf_counter() - start)
@@ -102,11 +101,11 @@ def main() -> None:
 def warm_phases(loaded, assessment, n: int) -> dict[str, float]:
     """Where a warm build's time goes: altair specs, vl-convert, layout and PDF output.
 
-    Timed one after another; ``render`` draws each chart (in ``report_vl``'s helper process)
+    Timed one after another; ``render`` draws each chart (in ``maturity.report._vl``'s helper process)
     while the next is built and the first pages are laid out, so a build takes less than the sum.
     """
-    from maturity import report_sections
-    from maturity.report_data import ReportData
+    from maturity.report import _render
+    from maturity.report._data import ReportData
     from maturity.scoring import score
 
     model = loaded.model
@@ -117,12 +116,12 @@ def warm_phases(loaded, assessment, n: int) -> dict[str, float]:
         data = ReportData(loaded=loaded, lang="zh", result=result, answers=assessment.answers,
                           notes=assessment.notes, organisation=assessment.organisation,
                           assessed_at=assessment.assessed_at, answered_version=assessment.model_version)
-        specs = report_sections.chart_specs(data)  # what render() draws, built the same way
+        specs = _render.chart_specs(data)  # what render() draws, built the same way
         mid = time.perf_counter()
-        report_sections._svg.cache_clear()
-        data.charts = {k: report_sections._svg(spec) for k, spec in specs.items()}
+        _render._svg.cache_clear()
+        data.charts = {k: _render._svg(spec) for k, spec in specs.items()}
         end = time.perf_counter()
-        report_sections._render(data, fallbacks=False)
+        _render._render(data, fallbacks=False)
         times["altair specs"].append(mid - start)
         times["vl-convert SVG"].append(end - mid)
         times["layout + output"].append(time.perf_counter() - end)

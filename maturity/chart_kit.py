@@ -9,7 +9,7 @@ import altair as alt
 
 from .model import MaturityModel
 
-# The shipped font's family name (vl-convert finds it in maturity/fonts; browsers fall back).
+# The shipped font's family name (vl-convert finds it in maturity/report/fonts; browsers fall back).
 FONT = "Noto Sans CJK SC"
 
 # A restrained palette: the deep red of union materials, greys, one muted gold.
@@ -102,7 +102,7 @@ def register_fonts() -> None:
     """Give vl-convert the shipped CJK font, once per process."""
     import vl_convert
 
-    from .fonts import FONT_DIR
+    from .report.fonts import FONT_DIR
 
     vl_convert.register_font_directory(str(FONT_DIR))
 

@@ -15,9 +15,10 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from pypdf import PdfReader
 
-from maturity import pdftext
-from maturity.fonts import BOLD, REGULAR
-from maturity.fonts.build_subset import (
+from maturity.report import _pdftext as pdftext
+from maturity.report._pdftext import NO_LINE_END, NO_LINE_START, PLACEHOLDER, FontInfo
+from maturity.report.fonts import BOLD, REGULAR
+from maturity.report.fonts.build_subset import (
     SC_FONT_NUMBER,
     SOURCE_DIR,
     SOURCES,
@@ -25,7 +26,6 @@ from maturity.fonts.build_subset import (
     gb2312_chars,
     text_chars,
 )
-from maturity.pdftext import NO_LINE_END, NO_LINE_START, PLACEHOLDER, FontInfo
 
 SHIPPED = [REGULAR, BOLD]
 FONT_SIZE = 12
@@ -175,7 +175,7 @@ def test_shipped_subset_covers_the_models_and_catalogues() -> None:
     else:
         text = "".join(c for c in text if unicodedata.east_asian_width(c) != "W" or "CJK" in unicodedata.name(c, ""))
     missing = pdftext.missing_glyphs(text, [REGULAR])
-    assert not missing, f"run `python -m maturity.fonts.build_subset`; not in the subset: {sorted(missing)}"
+    assert not missing, f"run `python -m maturity.report.fonts.build_subset`; not in the subset: {sorted(missing)}"
 
 
 def test_missing_glyphs_is_the_gap_of_all_fonts() -> None:

@@ -17,13 +17,14 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from maturity import i18n, report_sections, report_svg, report_vl
+from maturity import i18n
 from maturity.advice import roadmap
 from maturity.aggregate import aggregate
 from maturity.assessment import Assessment, read_json
+from maturity.explain import fmt_index
 from maturity.loader import load_model, load_model_text
-from maturity.report import build_report, build_workshop_report, fmt_index, report_filename
-from maturity.report_data import ReportData
+from maturity.report import _render, _svg, _vl, build_report, build_workshop_report, report_filename
+from maturity.report._data import ReportData
 from maturity.scoring import NA, score
 
 UNION = "张堃所在的某某工会"  # 堃 is outside GB2312: it needs the fallback font
@@ -228,7 +229,7 @@ def test_missing_glyphs_are_shown_not_dropped(tiny, tiny_assessment, tmp_path):
 
 
 def test_chart_falls_back_to_png_when_fpdf_cannot_read_the_svg(tiny, tiny_assessment, monkeypatch, tmp_path):
-    monkeypatch.setattr(report_svg, "for_fpdf", lambda svg, safe: "<svg><broken")
+    monkeypatch.setattr(_svg, "for_fpdf", lambda svg, safe, family: "<svg><broken")
     pdf = build_report(tiny, tiny_assessment, lang="zh")
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     images = [img for page in reader.pages for img in page.images]
@@ -268,15 +269,15 @@ def report_data(loaded, assessment, lang: str = "zh") -> ReportData:
 def test_chart_font_is_the_shipped_subset_renamed():
     from fontTools.ttLib import TTFont
 
-    from maturity.fonts import BOLD, REGULAR
+    from maturity.report.fonts import BOLD, REGULAR
 
-    family, (directory,) = report_vl._chart_fonts()
-    assert family == report_vl.REPORT_FONT
+    family, (directory,) = _vl._chart_fonts()
+    assert family == _vl.REPORT_FONT
     copies = sorted(p for p in Path(directory).iterdir() if p.suffix == ".ttf")
     assert [p.name for p in copies] == ["MaturityReportSansSC-Bold.ttf", "MaturityReportSansSC-Regular.ttf"]
     for copy, shipped in zip(copies, (BOLD, REGULAR), strict=True):
         a, b = TTFont(copy, lazy=True), TTFont(shipped, lazy=True)
-        assert a["name"].getDebugName(1) == report_vl.REPORT_FONT
+        assert a["name"].getDebugName(1) == _vl.REPORT_FONT
         # Same glyphs and advance widths: labels are measured as the PDF prints them.
         assert a.getBestCmap() == b.getBestCmap()
         assert a["hmtx"].metrics == b["hmtx"].metrics
@@ -285,50 +286,50 @@ def test_chart_font_is_the_shipped_subset_renamed():
 
 def test_helper_draws_what_vl_convert_draws_here(brand):
     d = report_data(brand, brand_assessment(brand.model, "某某工会"))
-    report_vl.start()
-    assert report_vl._helper is not None and report_vl._helper.usable
+    _vl.start()
+    assert _vl._helper is not None and _vl._helper.usable
     def same(svg: str) -> str:  # clip ids count the charts a JavaScript runtime has drawn
         return re.sub(r"clip\d+", "clip", svg)
 
-    for spec in report_sections.chart_specs(d).values():
-        assert same(report_vl.to_svg(spec)) == same(report_vl._here().vegalite_to_svg(spec))
+    for spec in _render.chart_specs(d).values():
+        assert same(_vl.to_svg(spec)) == same(_vl._here().vegalite_to_svg(spec))
 
 
 def test_report_is_built_when_the_helper_dies(tiny, tiny_assessment, tmp_path):
-    report_vl.start()
-    report_vl._helper.proc.kill()
-    report_vl._helper.proc.wait()
-    report_sections._svg.cache_clear()
+    _vl.start()
+    _vl._helper.proc.kill()
+    _vl._helper.proc.wait()
+    _render._svg.cache_clear()
     text = squash(poppler("pdftotext", build_report(tiny, tiny_assessment, lang="zh"), tmp_path))
     assert squash(i18n.t("report.charts.title", "zh")) in text
-    assert report_vl._helper.usable  # the next build started a new one
+    assert _vl._helper.usable  # the next build started a new one
 
 
 def test_chart_is_drawn_here_when_the_helper_dies_on_a_request():
     spec = '{"data": {"values": [{"a": 1}]}, "mark": "point", "encoding": {"x": {"field": "a", "type": "quantitative"}}}'
-    here = report_vl._here().vegalite_to_svg(spec)
-    report_vl.start()
-    helper = report_vl._helper
+    here = _vl._here().vegalite_to_svg(spec)
+    _vl.start()
+    helper = _vl._helper
     helper.proc.stdout = io.BytesIO(b"")  # the reply never comes: the pipe ends mid-request
-    assert report_vl.to_svg(spec) == here
+    assert _vl.to_svg(spec) == here
     assert helper.broken and not helper.usable and helper.proc.poll() is not None  # closed, it ended
-    report_vl.start()
-    report_vl._helper.proc.kill()  # dead before the request
-    report_vl._helper.proc.wait()
-    assert report_vl.to_svg(spec) == here
+    _vl.start()
+    _vl._helper.proc.kill()  # dead before the request
+    _vl._helper.proc.wait()
+    assert _vl.to_svg(spec) == here
 
 
 def test_bad_spec_raises_vl_converts_own_error():
-    report_vl.start()
+    _vl.start()
     with pytest.raises(ValueError):
-        report_vl.to_svg('{"mark": "no-such-mark", "data": {"values": []}}')
-    assert report_vl._helper.usable  # an error in one chart does not stop the helper
+        _vl.to_svg('{"mark": "no-such-mark", "data": {"values": []}}')
+    assert _vl._helper.usable  # an error in one chart does not stop the helper
 
 
 def test_simplified_svg_keeps_every_painted_element(brand):
     d = report_data(brand, brand_assessment(brand.model, "某某工会"))
-    for svg in report_sections.chart_svgs(d).values():
-        out = report_svg.simplify(svg)
+    for svg in _render.chart_svgs(d).values():
+        out = _svg.simplify(svg)
         for tag in ("<text", "<line", "<tspan", "<rect", "<clipPath", "clip-path="):
             assert out.count(tag) == svg.count(tag), tag
         painted = [p for p in re.findall(r"<path[^>]*>", svg) if 'class="background"' not in p or " fill=" in p
@@ -341,7 +342,7 @@ def test_simplified_svg_keeps_every_painted_element(brand):
 def test_unwrapping_groups_keeps_structure():
     svg = ('<svg><g fill="none"><g><g class="a" role="b"><line x2="1"/></g><g/><g class="c"/>'
            '<g transform="translate(1,2)"><g><text>x</text></g></g></g></g></svg>')
-    assert report_svg.simplify(svg) == ('<svg><g fill="none"><line x2="1"/><g transform="translate(1,2)">'
+    assert _svg.simplify(svg) == ('<svg><g fill="none"><line x2="1"/><g transform="translate(1,2)">'
                                         '<text>x</text></g></g></svg>')
     styled = '<svg><style>.a{fill:red}</style><g class="a"><path class="background" d="M0,0h1"/></g></svg>'
-    assert report_svg.simplify(styled) == styled
+    assert _svg.simplify(styled) == styled

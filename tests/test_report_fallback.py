@@ -20,13 +20,14 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from maturity import i18n, report_sections
+from maturity import i18n
 from maturity.aggregate import aggregate, group_answers
 from maturity.assessment import Assessment
 from maturity.loader import LoadedModel, load_model_text
-from maturity.report import build_report, build_workshop_report
-from maturity.report_data import ReportData, WorkshopData
-from maturity.report_pdf import MARGIN, Column, ReportPDF, Run
+from maturity.report import _sections, build_report, build_workshop_report
+from maturity.report._data import ReportData, WorkshopData
+from maturity.report._page import MARGIN
+from maturity.report._pdf import Column, ReportPDF, Run
 from maturity.scoring import score
 
 FB = "堃昇"  # outside the shipped GB2312 subset: drawn from the system's Noto Sans CJK
@@ -175,7 +176,7 @@ def _expected(loaded: LoadedModel, data: ReportData, lang: str) -> list[str]:
     owners = [m.t(item.action.owner, lang) for item in data.roadmap.items if item.action.owner]
     assert owners and all(o.startswith("昇") for o in owners)
     notes = [i18n.t("report.criteria.note", lang, note=note) for note in data.notes.values()]
-    return [*report_sections.narrative(data), *notes, *owners, UNION]
+    return [*_sections.narrative(data), *notes, *owners, UNION]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -207,7 +208,7 @@ def test_workshop_report_reads_back_whole(brand, lang, tmp_path):
                       organisation={"name": title}, assessed_at="2026-11-20", answered_version=model.version,
                       workshop=WorkshopData(title=title, aggregates=dict(aggs), participants=4))
     text = squash(pdftotext(pdf, tmp_path))
-    expected = [*report_sections.narrative(data), title]
+    expected = [*_sections.narrative(data), title]
     missing = [s for s in expected if squash(s) not in text]
     assert not missing, missing
     ink = ink_past_right_margin(pdf, tmp_path, first_page=2)

@@ -1,6 +1,6 @@
 """The report's fonts, parsed once per process and shared by every document.
 
-``pdftext.register_fonts`` reads the shipped CJK fonts (and, when a text needs them, the
+``_pdftext.register_fonts`` reads the shipped CJK fonts (and, when a text needs them, the
 system fallbacks) into fpdf2; parsing them costs 0.1 s, or about 1 s with the fallbacks.
 """
 
@@ -14,8 +14,8 @@ from fontTools.ttLib import TTFont, newTable
 from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 from fpdf import FPDF
 
-from . import pdftext
-from .pdftext import FontInfo
+from . import _pdftext
+from ._pdftext import FontInfo
 
 LOG = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ LOG = logging.getLogger(__name__)
 def _font_template(fallbacks: bool) -> tuple[FPDF, FontInfo]:
     """An empty FPDF holding the parsed fonts; documents copy its font objects."""
     pdf = FPDF()
-    return pdf, pdftext.register_fonts(pdf, system_fallbacks=fallbacks)
+    return pdf, _pdftext.register_fonts(pdf, system_fallbacks=fallbacks)
 
 
 def install_fonts(pdf: FPDF, fallbacks: bool) -> FontInfo:
@@ -54,7 +54,7 @@ def install_fonts(pdf: FPDF, fallbacks: bool) -> FontInfo:
     except (AttributeError, TypeError, KeyError):  # another fpdf2 version: register the ordinary way
         LOG.debug("font sharing unavailable; parsing the fonts again", exc_info=True)
         pdf.fonts.clear()
-        return pdftext.register_fonts(pdf, system_fallbacks=fallbacks)
+        return _pdftext.register_fonts(pdf, system_fallbacks=fallbacks)
     return info
 
 

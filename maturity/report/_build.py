@@ -1,11 +1,6 @@
-"""The PDF diagnosis report (诊断报告) of an assessment or a workshop (DESIGN §8).
+"""The report's entry points: the data of an assessment or a workshop, rendered by ``_render``.
 
-Importing this module is cheap (the pages import it for ``report_filename``); fpdf2, the
-fonts and the charts load on the first build. The page and its typography are in ``report_pdf``
-(fonts in ``report_fonts``, charts in ``report_svg``, drawn by vl-convert in ``report_vl``), what
-is printed in ``report_data``, the sections in ``report_sections`` (cover, summary, charts) and
-``report_details`` (criteria, roadmap, appendix).
-Numbers are formatted with ``explain.fmt_index``/``fmt_level``, as on the pages.
+Cheap to import: fpdf2, the fonts and the charts load on the first build.
 """
 
 from __future__ import annotations
@@ -14,24 +9,24 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from . import report_vl
-from .aggregate import IndicatorAggregate, group_answers
-from .assessment import Assessment
-from .explain import fmt_index, fmt_level
-from .filenames import download_name
-from .i18n import normalise, t
-from .loader import LoadedModel
-from .scoring import Result, score
+from ..aggregate import IndicatorAggregate, group_answers
+from ..assessment import Assessment
+from ..filenames import download_name
+from ..i18n import normalise, t
+from ..loader import LoadedModel
+from ..scoring import Result, score
+from . import _vl
 
-__all__ = ["build_report", "build_workshop_report", "fmt_index", "fmt_level", "report_filename"]
+__all__ = ["build_report", "build_workshop_report", "report_filename"]
+
 
 def build_report(
     loaded: LoadedModel, assessment: Assessment, *, lang: str = "zh", result: Result | None = None
 ) -> bytes:
     """The PDF of one assessment in ``lang`` (zh or en); ``result`` saves re-scoring it."""
-    report_vl.start()  # vl-convert warms up in its own process while fpdf2 and altair load here
-    from .report_data import ReportData
-    from .report_sections import render
+    _vl.start()  # vl-convert warms up in its own process while fpdf2 and altair load here
+    from ._data import ReportData
+    from ._render import render
 
     model = loaded.model
     if result is None:
@@ -55,9 +50,9 @@ def build_workshop_report(
     assessed_at: str | None = None,
 ) -> bytes:
     """The PDF of a workshop: scored on the group answers, with each question's distribution."""
-    report_vl.start()
-    from .report_data import ReportData, WorkshopData
-    from .report_sections import render
+    _vl.start()
+    from ._data import ReportData, WorkshopData
+    from ._render import render
 
     answers = group_answers(aggregates)
     data = ReportData(

@@ -72,17 +72,17 @@ def _chart_fonts() -> tuple[str, tuple[str, ...]]:
     """The charts' font family and the font directories vl-convert needs for it.
 
     vl-convert measures every label by laying it out in the first font its family name finds:
-    for ``chart_kit.FONT`` that is the system's 19 MB Noto Sans CJK collection when installed,
+    for ``charts.FONT`` that is the system's 19 MB Noto Sans CJK collection when installed,
     mapped again for each label (~2 ms a label, most of a chart's drawing time). The shipped
     subset has the same glyphs and advance widths, the ones the PDF prints, and is measured
     four times faster. Its renamed copy is written once to the user's cache (or a temporary
-    directory); if that fails, the charts use ``chart_kit.FONT`` and are only slower.
+    directory); if that fails, the charts use ``charts.FONT`` and are only slower.
     """
     try:
         return REPORT_FONT, (str(_renamed_subset()),)
     except Exception:  # an unwritable disk or an unreadable font: the slower family still works
         LOG.warning("chart font copy unavailable; PDF charts use the shipped family", exc_info=True)
-        from .chart_kit import FONT
+        from ..chart_kit import FONT
         from .fonts import FONT_DIR
 
         return FONT, (str(FONT_DIR),)

@@ -1,4 +1,4 @@
-"""Regenerate the shipped Noto Sans SC subsets: ``python -m maturity.fonts.build_subset``."""
+"""Regenerate the shipped Noto Sans SC subsets: ``python -m maturity.report.fonts.build_subset``."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont, newTable
 
-from maturity.fonts import BOLD, FONT_DIR, REGULAR
+from maturity.report.fonts import BOLD, FONT_DIR, REGULAR
 
-REPO_ROOT = FONT_DIR.parents[1]
+REPO_ROOT = FONT_DIR.parents[2]
 SOURCE_DIR = Path("/usr/share/fonts/opentype/noto")  # Debian package fonts-noto-cjk
 SC_FAMILY = "Noto Sans CJK SC"
 SC_FONT_NUMBER = 2  # index of SC in Debian's NotoSansCJK-*.ttc; checked by family name

@@ -20,7 +20,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import CoreFont, TTFFont
 
-from maturity.fonts import BOLD, REGULAR
+from .fonts import BOLD, REGULAR
 
 __all__ = [
     "FALLBACK_ENV",

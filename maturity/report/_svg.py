@@ -1,27 +1,17 @@
-"""vl-convert's SVG charts placed in the PDF as vectors with real, selectable text.
+"""vl-convert's SVG charts adapted to fpdf2, text to text, so they print as vectors with real, selectable text.
 
 fpdf2 reads SVG with a few gaps (rules without a start point, empty paths, text-anchor on
 <tspan> lines, a black default stroke); ``for_fpdf`` adapts the SVG text to it, and first drops
 what draws nothing (Vega's unpainted group backgrounds, ARIA and class attributes, wrapper
 groups without attributes, opacity 1): fpdf2 spends its time per element. A chart that fpdf2
-still cannot read goes in as a PNG of the same SVG.
+still cannot read goes in as a PNG of the same SVG (``ReportPDF.chart`` places both).
 """
 
 from __future__ import annotations
 
 import html
-import io
-import logging
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from . import pdftext
-
-if TYPE_CHECKING:
-    from .report_pdf import ReportPDF
-
-LOG = logging.getLogger(__name__)
 
 PX_MM = 25.4 / 96  # mm per CSS pixel
 CHART_ZOOM = 1.0  # charts print at their natural size: 11 px labels become 8.25 pt
@@ -52,39 +42,10 @@ def _split_lines(match: re.Match[str]) -> str:
     return "".join(out)
 
 
-def size(pdf: ReportPDF, svg: str) -> tuple[float, float]:
-    """Width and height in mm at which a chart prints: its natural size, within the body."""
+def pixel_size(svg: str) -> tuple[float, float]:
+    """The chart's width and height in CSS pixels, as vl-convert wrote them (600 x 400 when absent)."""
     match = _SVG_SIZE.search(svg)
-    px_w, px_h = (float(match[1]), float(match[2])) if match else (600.0, 400.0)
-    w = min(pdf.body_width, px_w * PX_MM * CHART_ZOOM)
-    h = w * px_h / px_w
-    limit = pdf.page_break_trigger - pdf.t_margin - 12
-    if h > limit:
-        w, h = w * limit / h, limit
-    return w, h
-
-
-def place(pdf: ReportPDF, svg: str, *, raster: bool = False) -> None:
-    """Place a chart centred at the current position, on the next page if it does not fit (``raster``: as PNG)."""
-    from .report_pdf import NeedsFallbackFonts
-
-    w, h = size(pdf, svg)
-    pdf.keep(h + 2)
-    x = pdf.l_margin + (pdf.body_width - w) / 2
-    if not raster:
-        try:
-            pdf.image(io.BytesIO(for_fpdf(svg, pdf.safe).encode()), x=x, y=pdf.y, w=w, h=h)
-        except NeedsFallbackFonts:
-            raise
-        except Exception:  # fpdf2's SVG support is partial; a raster copy always works
-            LOG.warning("chart placed as PNG: fpdf2 could not read its SVG", exc_info=True)
-            raster = True
-    if raster:
-        from . import report_vl
-
-        pdf.image(io.BytesIO(report_vl.svg_to_png(svg, scale=2)), x=x, y=pdf.y, w=w, h=h)
-    pdf.set_xy(pdf.l_margin, pdf.y + h)
-    pdf.gap(2)
+    return (float(match[1]), float(match[2])) if match else (600.0, 400.0)
 
 
 def _unwrap_groups(svg: str) -> str:
@@ -117,10 +78,10 @@ def simplify(svg: str) -> str:
     return _unwrap_groups(svg)
 
 
-def for_fpdf(svg: str, safe: Callable[[str], str]) -> str:
-    """Adapt vl-convert's SVG to fpdf2: our font family, explicit defaults, text checked by ``safe``."""
+def for_fpdf(svg: str, safe: Callable[[str], str], *, family: str) -> str:
+    """Adapt vl-convert's SVG to fpdf2: the PDF's font ``family``, explicit defaults, text checked by ``safe``."""
     svg = simplify(svg)
-    svg = _SVG_FONT.sub(f'font-family="{pdftext.FAMILY}"', svg)
+    svg = _SVG_FONT.sub(f'font-family="{family}"', svg)
     svg = _SVG_EMPTY_PATH.sub("", svg)
     svg = _SVG_LINE.sub('<line x1="0" y1="0" ', svg)  # Vega omits the zero start of rules
     svg = _SVG_MULTILINE.sub(_split_lines, svg)

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from . import charts
-from .advice import Roadmap, roadmap
-from .aggregate import IndicatorAggregate
-from .i18n import t
-from .loader import LoadedModel
-from .model import MaturityModel
-from .scoring import Answer, CriterionResult, Result
+from .. import charts
+from ..advice import Roadmap, roadmap
+from ..aggregate import IndicatorAggregate
+from ..i18n import t
+from ..loader import LoadedModel
+from ..model import MaturityModel
+from ..scoring import Answer, CriterionResult, Result
 
 
 @dataclass

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from . import charts
-from .aggregate import IndicatorAggregate
-from .explain import fmt_index, fmt_level
-from .i18n import t
-from .model import HORIZONS, Criterion, Indicator
-from .report_data import ReportData, criterion_name, join_list, level_text, percent
-from .report_pdf import GREY, INK, PANEL, RED, RULE, SMALL, Column, ReportPDF, Run
-from .scoring import NA
+from .. import charts
+from ..aggregate import IndicatorAggregate
+from ..explain import fmt_index, fmt_level
+from ..i18n import t
+from ..model import HORIZONS, Criterion, Indicator
+from ..scoring import NA
+from ._data import ReportData, criterion_name, join_list, level_text, percent
+from ._page import GREY, INK, PANEL, RED, RULE, SMALL
+from ._pdf import Column, ReportPDF, Run
 
 # ---------------------------------------------------------------- criteria
 

@@ -1,0 +1,23 @@
+"""The PDF diagnosis report (诊断报告) of an assessment or a workshop (DESIGN §8).
+
+Importing the package is cheap (the pages import it for ``report_filename``); fpdf2, the
+fonts and the charts load on the first build. Inside, imports go one way, down this list:
+
+- ``_build``: the entry points below, which gather ``_data.ReportData`` and call ``_render``;
+- ``_render``: the charts drawn (by ``_vl``) while the sections are laid out, with the
+  fallback fonts only when some text needs them;
+- ``_sections`` (cover, summary, charts) and ``_details`` (criteria, roadmap, appendix),
+  which print ``_data``'s ``ReportData`` with the helpers there;
+- ``_pdf``: ``ReportPDF``, the ``_page.Page`` (A4, header and footer, paragraphs, headings)
+  with tables, charts and key-figure boxes; it places the charts that ``_svg`` adapts to
+  fpdf2 (text to text) and, when fpdf2 cannot read one, ``_vl``'s PNG of it;
+- ``_fontcache`` (fonts parsed once per process), ``_pdftext`` (CJK fonts, fallbacks, glyph
+  checks and line breaking for fpdf2), ``_vl`` (vl-convert, in a helper process) and
+  ``fonts`` (the shipped Noto Sans SC subset, its licence and build script).
+"""
+
+from __future__ import annotations
+
+from ._build import build_report, build_workshop_report, report_filename
+
+__all__ = ["build_report", "build_workshop_report", "report_filename"]
