@@ -17,6 +17,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from maturity import i18n
 from maturity.assessment import AssessmentInvalid
+from maturity.display import join_names
 from maturity.errors import STORAGE_ERRORS, log_failure, new_error_id
 from maturity.loader import Catalog, LoadedModel, load_folder, load_model_bytes
 from maturity.workshop import WorkshopError
@@ -370,13 +371,13 @@ def uploader_css(key: str, limit_mb: int, types: list[str], lang_code: str) -> s
     # the frontend's own rule for the container class: st-key- and the key, other characters as '-'
     scope = ".st-key-" + "".join(c if c.isascii() and (c.isalnum() or c in "_-") else "-" for c in key.strip())
     zone = f'{scope} [data-testid="stFileUploaderDropzone"]'
-    sep = "、" if lang_code == "zh" else ", "
+    types_text = join_names(types, lang_code)
     texts = {
         f'{zone} button [data-testid="stMarkdownContainer"] p': (i18n.t("friction.upload_button", lang_code), 0.875),
         f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span':
-            (i18n.t("friction.upload_limit", lang_code, mb=limit_mb, types=sep.join(types)), 0.875),
+            (i18n.t("friction.upload_limit", lang_code, mb=limit_mb, types=types_text), 0.875),
         f'{scope} [data-testid="stFileChip"][aria-invalid="true"] [data-testid="stFileChipName"] + div':
-            (i18n.t("friction.upload_refused", lang_code, mb=limit_mb, types=sep.join(types)), 0.75),
+            (i18n.t("friction.upload_refused", lang_code, mb=limit_mb, types=types_text), 0.75),
     }
     rules = [f"{sel} {{font-size: 0;}}\n{sel}::after {{content: {_css_string(text)}; font-size: {rem}rem;"
              f" line-height: 1.6;}}" for sel, (text, rem) in texts.items()]

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from maturity import charts, compare, tables
-from maturity.explain import fmt_index
+from maturity.display import fmt_index
 from maturity.settings import Settings, can_list
 from pages._ui import PAGES, lang, open_token, store, tr
 

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from maturity import tables
+from maturity.display import join_names
 from maturity.loader import LoadedModel, ModelLoadError
 from maturity.model import MaturityModel
 from pages._ui import PAGES, catalog, escape_md, lang, tr, uploaded_model, uploader_texts
@@ -24,10 +25,6 @@ def _safe(frame: pd.DataFrame) -> pd.DataFrame:
     """st.table reads Markdown in cells: escape every text so the model's words show as written."""
     shown = frame.map(lambda v: escape_md(v) if isinstance(v, str) else v)
     return shown.rename(columns={c: escape_md(str(c)) for c in shown.columns})
-
-
-def _join(names: list[str]) -> str:
-    return ("、" if L == "zh" else ", ").join(names)
 
 
 def _document(loaded: LoadedModel) -> None:
@@ -75,7 +72,7 @@ def _document(loaded: LoadedModel) -> None:
                         facts.append(tr("models.no_na"))
                     if ind.tags:
                         names = [m.t(m.tag_by_id[x].name, L) for x in ind.tags if x in m.tag_by_id]
-                        facts.append(escape_md(tr("models.tags_line", tags=_join(names))))
+                        facts.append(escape_md(tr("models.tags_line", tags=join_names(names, L))))
                     st.caption(" · ".join(facts))
                     if ind.help:
                         st.caption(escape_md(tr("models.help", text=m.t(ind.help, L))))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from maturity.explain import explain_criterion, explain_mean_of_criteria, explain_tag, fmt_index, fmt_level, stars
+from maturity.display import fmt_index, fmt_level, join_names, level_label, stars
+from maturity.explain import explain_criterion, explain_mean_of_criteria, explain_tag
 from maturity.i18n import t
 from maturity.scoring import score
 from pages._ui import (
@@ -48,7 +49,7 @@ if stage is not None and m.levels[stage].description:
                text=escape_md(m.t(m.levels[stage].description, L))))
 low = [m.t(m.criterion_by_id[c.id].name, L) for c in result.criteria.values() if c.low_confidence]
 if low:
-    st.warning(tr("r.low_conf", names="、".join(low) if L == "zh" else ", ".join(low)))
+    st.warning(tr("r.low_conf", names=join_names(low, L)))
 
 views = {"radar": "r.tab_radar", "groups_bar": "r.tab_groups", "gap_bars": "r.tab_gaps", "tags_bar": "r.tab_tags",
          "heatmap": "r.tab_heat"}
@@ -70,8 +71,8 @@ for crit in m.criteria:
         tr("r.col.level"): fmt_level(c.score.level),
         tr("r.col.achieved"): "—" if c.achieved is None else f"{m.t(m.levels[c.achieved].name, L)}",
         tr("r.col.target"): "—" if c.target is None else f"{c.target:g}",
-        tr("r.col.gap"): "—" if c.gap is None else f"{c.gap:.1f}",
-        tr("r.col.priority"): "—" if c.priority is None else f"{c.priority:.1f}",
+        tr("r.col.gap"): fmt_level(c.gap),
+        tr("r.col.priority"): fmt_level(c.priority),
         tr("r.col.answered"): f"{c.answered}/{c.total}",
     })
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -121,19 +122,13 @@ defaults = score(m, record.answers, {}).criteria
 
 
 def _level_label(v: float | None) -> str:
-    if v is None:
-        return "—"
-    return f"{v:g} {m.t(m.levels[int(v)].name, L)}" if float(v).is_integer() and int(v) in m.levels else f"{v:g}"
+    return level_label(m, v, L)
 
 
 def _default_label(cid: str) -> str:
     d = defaults[cid]
     key = "friction.target_default_next" if d.target_source == "next" else "r.target_default"
     return t(key, L, target=_level_label(d.target))
-
-
-def _join(names: list[str]) -> str:
-    return ("、" if L == "zh" else ", ").join(names)
 
 
 for kind_, message in st.session_state.pop("targets_flash", []):
@@ -160,14 +155,14 @@ with st.form("targets"):
         same = [c for c in changed if chosen[c.id] is not None and chosen[c.id] == defaults[c.id].target]
         flash = []
         if changed:
-            flash.append(("success", tr("friction.targets_saved", items=_join([
+            flash.append(("success", tr("friction.targets_saved", items=join_names([
                 tr("friction.target_item", name=escape_md(m.t(c.name, L)), target=escape_md(
                     _default_label(c.id) if chosen[c.id] is None else _level_label(chosen[c.id])))
-                for c in changed]))))
+                for c in changed], L))))
         else:
             flash.append(("info", tr("friction.targets_unchanged")))
         if same:
-            flash.append(("info", tr("friction.targets_same", names=_join([escape_md(m.t(c.name, L)) for c in same]))))
+            flash.append(("info", tr("friction.targets_same", names=join_names([escape_md(m.t(c.name, L)) for c in same], L))))
         st.session_state["targets_flash"] = flash
         st.rerun()
 

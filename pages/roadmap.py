@@ -6,6 +6,7 @@ import streamlit as st
 
 from maturity import tables
 from maturity.advice import roadmap
+from maturity.display import join_names
 from maturity.model import HORIZONS
 from maturity.scoring import score
 from pages._ui import PAGES, assessment_header, current_record, escape_md, lang, org_label, pinned_model, tr
@@ -49,7 +50,6 @@ if not shown:
 present = [h for h in HORIZONS if any(r.horizon == h for r in shown)]
 tabs = st.tabs([tr("roadmap.horizon_head", horizon=tables.horizon_label(h, L), n=sum(r.horizon == h for r in shown))
                 for h in present]) if present else []
-sep = "、" if L == "zh" else ", "
 for tab, horizon in zip(tabs, present, strict=True):
     with tab:
         for r in (r for r in shown if r.horizon == horizon):
@@ -60,7 +60,7 @@ for tab, horizon in zip(tabs, present, strict=True):
                     facts.append(tr("roadmap.owner", owner=r.owner))
                 facts.append(tr("roadmap.effort_line", effort=tables.effort_label(r.effort, L)))
                 if r.tag_names:
-                    facts.append(tr("roadmap.tags_line", tags=sep.join(r.tag_names)))
+                    facts.append(tr("roadmap.tags_line", tags=join_names(r.tag_names, L)))
                 st.caption(escape_md("　·　".join(facts) if L == "zh" else " · ".join(facts)))
                 if r.detail:
                     st.markdown(escape_md(r.detail))
