@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from .errors import MaturityError
 from .i18n import t
 from .model import MAX_VERSION, MaturityModel
 from .scoring import NA, Answer
@@ -59,7 +60,7 @@ class AssessmentError:
         return f"{self.key}: {text}" if self.key else text
 
 
-class AssessmentInvalid(Exception):
+class AssessmentInvalid(MaturityError):
     """An assessment file with problems; ``errors`` lists them all."""
 
     def __init__(self, errors: list[AssessmentError], model: MaturityModel | None = None) -> None:

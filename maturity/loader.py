@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import _yaml
+from .errors import MaturityError
 from .i18n import t
 from .model import (
     FORMAT,
@@ -47,7 +48,7 @@ class ModelError:
         return f"{self.file}:{self.line}:{self.col}: {where}{self.message(lang)}"
 
 
-class ModelLoadError(Exception):
+class ModelLoadError(MaturityError):
     """A model file that could not be loaded; ``errors`` lists every problem."""
 
     def __init__(self, errors: list[ModelError]) -> None:

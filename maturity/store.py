@@ -15,41 +15,33 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
-import secrets
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, create_engine, delete, event, func, inspect, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.pool import StaticPool
+from sqlalchemy import Connection, Engine, Row, delete, func, inspect, select, text, update
 
 from . import schema as S
 from .assessment import FORMAT, Assessment, AssessmentError, AssessmentInvalid, parse
+from .db import DEFAULT_SQLITE, Database, is_token, new_token, resolve_url
+from .db import now as _now
+from .errors import SchemaTooNew, UnknownAssessment
 from .loader import LoadedModel, load_model_text
 from .model import MaturityModel
 from .revisions import Conflict, Entry, SaveResult, merge
 from .scoring import NA, Answer
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQLITE = ROOT / "data" / "maturity.db"
-BUSY_TIMEOUT_MS = 10_000
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+__all__ = [
+    "DEFAULT_SQLITE", "AssessmentRecord", "AssessmentSummary", "Database", "SchemaTooNew", "Store",
+    "UnknownAssessment", "resolve_url",
+]
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _MAX_LANGUAGE = 16
 _PG_SCHEMA_LOCK = 0x6D61747572  # any constant: serialises create_schema across processes
-_WRITE = "maturity_write"
 _MAX_CACHED_MODELS = 64
-
-
-class SchemaTooNew(RuntimeError):
-    """The database was created by a newer version of this app."""
 
 
 @dataclass
@@ -109,23 +101,6 @@ class AssessmentSummary:
     answered: int  # answers given, N/A included
 
 
-def resolve_url(url: str | None = None) -> URL:
-    """``url``, else DATABASE_URL, else the SQLite file under data/; ``postgresql://`` uses psycopg 3."""
-    raw = url or os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}"
-    parsed = make_url(raw)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed
-
-
-def _is_memory(url: URL) -> bool:
-    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _number(level: float) -> float:
     """Whole levels come back as ``int``, like :func:`maturity.assessment.parse` returns them."""
     return int(level) if float(level).is_integer() else float(level)
@@ -152,101 +127,39 @@ def _org_name(org: Mapping[str, Any]) -> str:
 class Store:
     """Assessments and model snapshots in one database."""
 
-    def __init__(self, url: str | None = None) -> None:
-        parsed = resolve_url(url)
-        self.dialect: str = parsed.get_backend_name()
-        if self.dialect not in ("sqlite", "postgresql"):
-            raise ValueError(f"unsupported database: {self.dialect} (use sqlite or postgresql)")
-        self.url: str = parsed.render_as_string(hide_password=True)
-        self._lock: AbstractContextManager[Any] = nullcontext()
-        # SQLite has one writer at a time anyway. Queueing this process's writers on a lock is
-        # fair and cheap; left to SQLite's busy handler, 200 threads starve each other until
-        # some give up with "database is locked" (seen in benchmarks/bench_workshop.py).
-        self._write_lock: AbstractContextManager[Any] = nullcontext()
-        if self.dialect == "sqlite":
-            self._engine = self._sqlite_engine(parsed)
-            self._write_lock = threading.RLock()
-        else:
-            self._engine = create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
-        self._writer = self._engine.execution_options(**{_WRITE: True})
+    def __init__(self, url: str | Database | None = None) -> None:
+        self.db: Database = url if isinstance(url, Database) else Database(url)
+        self.dialect: str = self.db.dialect
+        self.url: str = self.db.url
         self._models: dict[str, LoadedModel] = {}
         self._models_lock = threading.Lock()
-
-    def _sqlite_engine(self, url: URL) -> Engine:
-        memory = _is_memory(url)
-        if memory:
-            # One connection for the whole process; the lock stops threads from sharing it at once.
-            engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
-            self._lock = threading.RLock()
-        else:
-            Path(url.database or "").expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-            # Let SQLAlchemy, not pysqlite, decide where transactions begin (see "begin" below).
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cur.execute("PRAGMA foreign_keys = ON")
-            if not memory:
-                cur.execute("PRAGMA journal_mode = WAL")
-                cur.execute("PRAGMA synchronous = NORMAL")
-            cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(conn: Connection) -> None:
-            # A write transaction takes the write lock up front, waiting up to busy_timeout;
-            # a deferred one that upgrades later would fail at once with "database is locked".
-            immediate = conn.get_execution_options().get(_WRITE)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-        return engine
 
     @property
     def engine(self) -> Engine:
         """The SQLAlchemy engine (for tests and for later parts that add tables)."""
-        return self._engine
+        return self.db.engine
 
     def dispose(self) -> None:
         """Close every pooled connection."""
-        self._engine.dispose()
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self._lock, self._engine.connect() as conn:
-            yield conn
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._write_lock, self._lock, self._writer.begin() as conn:
-            yield conn
-
-    def _insert(self, table: Any) -> Any:
-        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
-
-    # Other parts of the core (the workshop service) keep their tables in the same database.
-    reading = _read
-    writing = _write
-    upsert = _insert
+        self.db.dispose()
 
     # -- schema ----------------------------------------------------------------------
 
     def create_schema(self) -> None:
         """Create missing tables and record the schema version; safe to call again and concurrently."""
-        with self._write() as conn:
+        with self.db.write() as conn:
             if self.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_SCHEMA_LOCK})
             S.metadata.create_all(conn)
             found = conn.scalar(select(func.max(S.schema_version.c.version)))
             if found is not None and found > S.SCHEMA_VERSION:
                 raise SchemaTooNew(f"database schema {found} is newer than this app's {S.SCHEMA_VERSION}")
-            stmt = self._insert(S.schema_version).values(version=S.SCHEMA_VERSION, applied_at=_now())
+            stmt = self.db.insert(S.schema_version).values(version=S.SCHEMA_VERSION, applied_at=_now())
             conn.execute(stmt.on_conflict_do_nothing(index_elements=["version"]))
 
     def schema_version(self) -> int | None:
         """The newest schema version recorded, or None before :meth:`create_schema`."""
-        with self._read() as conn:
+        with self.db.read() as conn:
             if not inspect(conn).has_table(S.schema_version.name):
                 return None
             return conn.scalar(select(func.max(S.schema_version.c.version)))
@@ -255,14 +168,14 @@ class Store:
 
     def save_model_snapshot(self, loaded: LoadedModel) -> str:
         """Store the exact model text (once per sha256) and return its sha256."""
-        with self._write() as conn:
+        with self.db.write() as conn:
             return self._save_snapshot(conn, loaded)
 
     def _save_snapshot(self, conn: Connection, loaded: LoadedModel) -> str:
         digest = hashlib.sha256(loaded.source.encode("utf-8")).hexdigest()
         if digest != loaded.sha256:
             raise ValueError("LoadedModel.sha256 does not match its source text")
-        stmt = self._insert(S.model_snapshots).values(
+        stmt = self.db.insert(S.model_snapshots).values(
             sha256=digest, model_id=loaded.model.id, version=loaded.model.version,
             source=loaded.source, created_at=_now(),
         )
@@ -273,7 +186,7 @@ class Store:
         """The model an assessment was answered against, re-parsed from its stored text."""
         if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
             return None
-        with self._read() as conn:
+        with self.db.read() as conn:
             return self._snapshot(conn, sha256)
 
     def _snapshot(self, conn: Connection, sha256: str) -> LoadedModel | None:
@@ -305,14 +218,14 @@ class Store:
         """Start a new assessment of ``loaded`` with a fresh unguessable token."""
         checked = _validate(loaded.model, organisation=organisation, language=language,
                             assessed_at=assessed_at or dt.date.today().isoformat())
-        with self._write() as conn:
+        with self.db.write() as conn:
             return self._insert_assessment(conn, loaded, checked)[0]
 
     def _insert_assessment(self, conn: Connection, loaded: LoadedModel, a: Assessment) -> tuple[AssessmentRecord, int]:
         sha = self._save_snapshot(conn, loaded)
         now = _now()
         record = AssessmentRecord(
-            token=secrets.token_urlsafe(18), model_id=loaded.model.id, model_version=loaded.model.version,
+            token=new_token(), model_id=loaded.model.id, model_version=loaded.model.version,
             model_sha256=sha, organisation=dict(a.organisation), language=a.language, assessed_at=a.assessed_at,
             created_at=now, updated_at=now, current_step=0,
         )
@@ -326,9 +239,9 @@ class Store:
 
     def get_assessment(self, token: str) -> AssessmentRecord | None:
         """The assessment behind a link, or None for an unknown or malformed token."""
-        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        if not is_token(token):
             return None
-        with self._read() as conn:
+        with self.db.read() as conn:
             row = conn.execute(select(S.assessments).where(S.assessments.c.token == token)).first()
             if row is None:
                 return None
@@ -344,11 +257,11 @@ class Store:
 
     def get_assessments(self, tokens: Sequence[str]) -> dict[str, AssessmentRecord]:
         """The assessments behind ``tokens`` (unknown or malformed ones left out), in four queries whatever their number."""
-        wanted = sorted({t for t in tokens if isinstance(t, str) and _TOKEN.fullmatch(t)})
+        wanted = sorted({t for t in tokens if is_token(t)})
         if not wanted:
             return {}
         a = S.assessments
-        with self._read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(select(a).where(a.c.token.in_(wanted))).all()
             ids = [r.id for r in rows]
             answers: dict[int, dict[str, Answer]] = {i: {} for i in ids}
@@ -373,7 +286,7 @@ class Store:
             found = {s: self._models[s] for s in wanted if s in self._models}
         missing = sorted(wanted - set(found))
         if missing:
-            with self._read() as conn:
+            with self.db.read() as conn:
                 rows = conn.execute(select(S.model_snapshots.c.sha256, S.model_snapshots.c.source)
                                     .where(S.model_snapshots.c.sha256.in_(missing))).all()
             for r in rows:
@@ -382,13 +295,13 @@ class Store:
 
     def _touch(self, conn: Connection, token: str) -> Row[Any]:
         """Bump updated_at (locking the assessment row first, so concurrent writers queue, never deadlock)."""
-        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
-            raise KeyError(token)
+        if not is_token(token):
+            raise UnknownAssessment(token)
         stmt = (update(S.assessments).where(S.assessments.c.token == token).values(updated_at=_now())
                 .returning(S.assessments.c.id, S.assessments.c.model_sha256))
         row = conn.execute(stmt).first()
         if row is None:
-            raise KeyError(token)
+            raise UnknownAssessment(token)
         return row
 
     def save_answers(
@@ -412,7 +325,7 @@ class Store:
         if baseline is not None and not set(ids) <= set(baseline):
             raise ValueError(f"no baseline for {sorted(set(ids) - set(baseline))}")
         _check_step(current_step)
-        with self._write() as conn:
+        with self.db.write() as conn:
             aid, sha = self._touch(conn, token)
             model = self._model_of(conn, sha)
             # A note the page left as it was shown is not written, so it is not checked either: one stored
@@ -460,7 +373,7 @@ class Store:
         cleared = sorted(k for k, v in answers.items() if v is None)
         if cleared:
             conn.execute(delete(S.answers).where(S.answers.c.assessment_id == aid, S.answers.c.indicator_id.in_(cleared)))
-        self._upsert(conn, S.answers, ("assessment_id", "indicator_id"), [
+        self.db.upsert(conn, S.answers, ("assessment_id", "indicator_id"), [
             {"assessment_id": aid, "indicator_id": k, "level": None if v == NA else float(v), "is_na": v == NA,
              "updated_at": now}
             for k, v in sorted(answers.items()) if v is not None
@@ -469,13 +382,13 @@ class Store:
         empty = sorted(k for k, v in texts.items() if not v)
         if empty:
             conn.execute(delete(S.notes).where(S.notes.c.assessment_id == aid, S.notes.c.indicator_id.in_(empty)))
-        self._upsert(conn, S.notes, ("assessment_id", "indicator_id"), [
+        self.db.upsert(conn, S.notes, ("assessment_id", "indicator_id"), [
             {"assessment_id": aid, "indicator_id": k, "text": v, "updated_at": now} for k, v in sorted(texts.items()) if v
         ])
 
     def set_targets(self, token: str, targets: Mapping[str, float | None]) -> None:
         """Set the user's own target levels per criterion; None clears one."""
-        with self._write() as conn:
+        with self.db.write() as conn:
             aid, sha = self._touch(conn, token)
             checked = _validate(self._model_of(conn, sha), targets=dict(targets))
             cleared = sorted(k for k, v in targets.items() if v is None)
@@ -483,19 +396,10 @@ class Store:
                 conn.execute(delete(S.targets).where(S.targets.c.assessment_id == aid,
                                                      S.targets.c.criterion_id.in_(cleared)))
             now = _now()
-            self._upsert(conn, S.targets, ("assessment_id", "criterion_id"), [
+            self.db.upsert(conn, S.targets, ("assessment_id", "criterion_id"), [
                 {"assessment_id": aid, "criterion_id": k, "level": float(v), "updated_at": now}
                 for k, v in sorted(checked.targets.items())
             ])
-
-    def _upsert(self, conn: Connection, table: Any, keys: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        stmt = self._insert(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(keys), set_={c: stmt.excluded[c] for c in rows[0] if c not in keys}
-        )
-        conn.execute(stmt, rows)
 
     def update_assessment(
         self,
@@ -506,12 +410,12 @@ class Store:
         assessed_at: str | None = None,
         current_step: int | None = None,
     ) -> None:
-        """Change the profile, language, date or the questionnaire step; unknown token -> KeyError."""
+        """Change the profile, language, date or the questionnaire step; unknown token -> UnknownAssessment."""
         values: dict[str, Any] = {}
         _check_step(current_step)
         if current_step is not None:
             values["current_step"] = current_step
-        with self._write() as conn:
+        with self.db.write() as conn:
             aid, sha = self._touch(conn, token)
             parts: dict[str, Any] = {}
             if organisation is not None:
@@ -542,7 +446,7 @@ class Store:
                  .order_by(a.c.created_at.desc(), a.c.id.desc()))
         if organisation_name is not None:
             query = query.where(a.c.organisation_name == organisation_name.strip())
-        with self._read() as conn:
+        with self.db.read() as conn:
             return [
                 AssessmentSummary(
                     token=r.token, model_id=r.model_id, model_version=r.model_version, model_sha256=r.model_sha256,
@@ -554,9 +458,9 @@ class Store:
 
     def delete_assessment(self, token: str) -> None:
         """Delete an assessment and everything entered in it; an unknown token is ignored."""
-        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        if not is_token(token):
             return
-        with self._write() as conn:
+        with self.db.write() as conn:
             aid = conn.scalar(select(S.assessments.c.id).where(S.assessments.c.token == token))
             if aid is None:
                 return
@@ -567,7 +471,7 @@ class Store:
     def import_assessment(self, assessment: Assessment, loaded: LoadedModel) -> AssessmentRecord:
         """Store an imported assessment (JSON/Excel) as a new one; all rows or none."""
         checked = parse(assessment.to_dict(), loaded.model)
-        with self._write() as conn:
+        with self.db.write() as conn:
             record, aid = self._insert_assessment(conn, loaded, checked)
             self._insert_contents(conn, aid, checked, record.created_at)
         record.answers, record.targets = dict(checked.answers), dict(checked.targets)
@@ -576,7 +480,7 @@ class Store:
 
     def replace_from(self, token: str, assessment: Assessment) -> None:
         """Replace organisation, date, answers, notes and targets with a file's; all or nothing."""
-        with self._write() as conn:
+        with self.db.write() as conn:
             aid, sha = self._touch(conn, token)
             checked = parse(assessment.to_dict(), self._model_of(conn, sha))
             conn.execute(update(S.assessments).where(S.assessments.c.id == aid).values(

@@ -16,11 +16,15 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, insert, select
 
 from . import schema as S
-from .store import Store
+from .db import Database, now
+
+if TYPE_CHECKING:
+    from .store import Store
 
 PER_SESSION = 6  # a person mistyping a code a few times
 PER_ADDRESS = 30  # a room behind one NAT address, each mistyping now and then
@@ -35,27 +39,23 @@ class Client:
     address: str | None = None
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _scope(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
 class LookupLimit:
-    """Counts failed lookups in the store's database and says when a client has had too many."""
+    """Counts failed lookups in the database and says when a client has had too many."""
 
     def __init__(
         self,
-        store: Store,
+        db: Database | Store,
         *,
         per_session: int = PER_SESSION,
         per_address: int = PER_ADDRESS,
         window: dt.timedelta = WINDOW,
-        clock: Callable[[], dt.datetime] = _utc_now,
+        clock: Callable[[], dt.datetime] = now,
     ) -> None:
-        self.store = store
+        self.db: Database = db if isinstance(db, Database) else db.db
         self.window = window
         self.clock = clock
         self._limits = {"session": per_session, "address": per_address}
@@ -74,7 +74,7 @@ class LookupLimit:
         q = (select(S.lookup_failures.c.scope, S.lookup_failures.c.at)
              .where(S.lookup_failures.c.scope.in_(list(scopes)), S.lookup_failures.c.at > now - self.window)
              .order_by(S.lookup_failures.c.at))
-        with self.store.reading() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(q).all()
         wait: dt.timedelta | None = None
         for scope, limit in scopes.items():
@@ -88,6 +88,6 @@ class LookupLimit:
     def record_failure(self, client: Client) -> None:
         """Count one failed lookup for ``client`` (and forget failures older than the window)."""
         now = self.clock()
-        with self.store.writing() as conn:
+        with self.db.write() as conn:
             conn.execute(delete(S.lookup_failures).where(S.lookup_failures.c.at <= now - self.window))
             conn.execute(insert(S.lookup_failures), [{"scope": s, "at": now} for s in self._scopes(client)])

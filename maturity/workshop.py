@@ -35,6 +35,9 @@ from sqlalchemy.exc import IntegrityError
 from . import schema as S
 from .aggregate import IndicatorAggregate, aggregate
 from .assessment import MAX_PARTICIPANT_NAME, MAX_WORKSHOP_TITLE
+from .db import Database
+from .db import now as _now
+from .errors import MaturityError
 from .i18n import t
 from .loader import LoadedModel
 from .model import MaturityModel
@@ -56,7 +59,7 @@ def _check_text(text: str, limit: int) -> None:
         raise WorkshopError("text_nul")
 
 
-class WorkshopError(Exception):
+class WorkshopError(MaturityError):
     """A refused workshop action, with a translatable message."""
 
     def __init__(self, reason: str, /, **params: Any) -> None:
@@ -124,10 +127,6 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def session_criteria(model: MaturityModel, ws: Workshop) -> list[str]:
     """The criteria of the session, in model order (all when no subset was chosen)."""
     chosen = set(ws.criteria)
@@ -135,11 +134,12 @@ def session_criteria(model: MaturityModel, ws: Workshop) -> list[str]:
 
 
 class WorkshopService:
-    """Workshops in a :class:`Store`'s database."""
+    """Workshops in a :class:`Store`'s database: model snapshots through the store, tables through its ``db``."""
 
     def __init__(self, store: Store, limit: LookupLimit | None = None) -> None:
         self.store = store
-        self.limit = limit if limit is not None else LookupLimit(store)
+        self.db: Database = store.db
+        self.limit = limit if limit is not None else LookupLimit(store.db)
 
     # -- host ------------------------------------------------------------------------------
 
@@ -172,7 +172,7 @@ class WorkshopService:
         for _ in range(20):  # a clash among 887 million codes is rare; try again if it happens
             code = new_code()
             try:
-                with self.store.writing() as conn:
+                with self.db.write() as conn:
                     conn.execute(S.workshops.insert().values(
                         code=code, title=title, model_sha256=sha, criteria=json.dumps(criteria or []),
                         named=named, pace=pace, current_criterion=first, revealed=False,
@@ -188,7 +188,7 @@ class WorkshopService:
     def check_host(self, code: str, key: str | None) -> Workshop:
         """The workshop if ``key`` is its host key; otherwise a refusal (same for unknown codes)."""
         code = normalise_code(code)
-        with self.store.reading() as conn:
+        with self.db.read() as conn:
             row = conn.execute(select(S.workshops.c.host_key_hash).where(S.workshops.c.code == code)).first()
         expected = row.host_key_hash if row else _hash(secrets.token_hex(16))
         if not key or not hmac.compare_digest(expected, _hash(key)) or row is None:
@@ -217,12 +217,12 @@ class WorkshopService:
             raise WorkshopError("unknown_indicator", id=indicator_id)
         if level is not None and level not in model.levels:
             raise WorkshopError("off_scale", level=level, lmin=model.lmin, lmax=model.lmax)
-        with self.store.writing() as conn:
+        with self.db.write() as conn:
             if level is None:
                 conn.execute(S.consensus.delete().where(
                     (S.consensus.c.workshop_id == ws.id) & (S.consensus.c.indicator_id == indicator_id)))
                 return
-            stmt = self.store.upsert(S.consensus).values(
+            stmt = self.db.insert(S.consensus).values(
                 workshop_id=ws.id, indicator_id=indicator_id, level=int(level), updated_at=_now())
             conn.execute(stmt.on_conflict_do_update(
                 index_elements=["workshop_id", "indicator_id"],
@@ -246,7 +246,7 @@ class WorkshopService:
             .group_by(S.participants.c.id, S.participants.c.name)
             .order_by(S.participants.c.id)
         )
-        with self.store.reading() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(q).all()
         people = [
             ((r.name if ws.named and r.name else t("workshop.participant_n", lang, n=n)), int(r[2]))
@@ -264,7 +264,7 @@ class WorkshopService:
             .where(S.participants.c.workshop_id == ws.id)
             .order_by(S.participants.c.id, S.workshop_answers.c.indicator_id)
         )
-        with self.store.reading() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(q).all()
         numbers: dict[int, int] = {}
         out = []
@@ -300,7 +300,7 @@ class WorkshopService:
         code = normalise_code(code)
         if len(code) != CODE_LENGTH:
             return None
-        with self.store.reading() as conn:
+        with self.db.read() as conn:
             row = conn.execute(select(S.workshops).where(S.workshops.c.code == code)).first()
         return None if row is None else _workshop(row)
 
@@ -316,7 +316,7 @@ class WorkshopService:
         if ws.named and not name:
             raise WorkshopError("need_name")
         token = secrets.token_urlsafe(18)
-        with self.store.writing() as conn:
+        with self.db.write() as conn:
             pid = conn.execute(S.participants.insert().values(
                 workshop_id=ws.id, token=token, name=name if ws.named else None, created_at=_now(),
             )).inserted_primary_key[0]
@@ -329,7 +329,7 @@ class WorkshopService:
         p = S.participants
         q = select(S.workshops, p.c.id.label("p_id"), p.c.token.label("p_token"), p.c.name.label("p_name")).join(
             p, S.workshops.c.id == p.c.workshop_id).where(p.c.token == token)
-        with self.store.reading() as conn:
+        with self.db.read() as conn:
             row = conn.execute(q).first()  # one query: the participant and their workshop
         if row is None:
             return None
@@ -363,13 +363,13 @@ class WorkshopService:
             else:
                 rows.append({"indicator_id": ind_id, "level": float(value), "is_na": False})
         now = _now()
-        with self.store.writing() as conn:
+        with self.db.write() as conn:
             if cleared:
                 conn.execute(S.workshop_answers.delete().where(
                     (S.workshop_answers.c.participant_id == person.id)
                     & S.workshop_answers.c.indicator_id.in_(cleared)))
             if rows:
-                stmt = self.store.upsert(S.workshop_answers).values(
+                stmt = self.db.insert(S.workshop_answers).values(
                     [{**r, "participant_id": person.id, "workshop_id": ws.id, "updated_at": now} for r in rows])
                 conn.execute(stmt.on_conflict_do_update(
                     index_elements=["participant_id", "indicator_id"],
@@ -385,7 +385,7 @@ class WorkshopService:
         """The answers of a participant already looked up (saves a query on every page run)."""
         q = select(S.workshop_answers.c.indicator_id, S.workshop_answers.c.level, S.workshop_answers.c.is_na).where(
             S.workshop_answers.c.participant_id == person.id)
-        with self.store.reading() as conn:
+        with self.db.read() as conn:
             return {r.indicator_id: NA if r.is_na else _level(r.level) for r in conn.execute(q)}
 
     # -- the group's picture ---------------------------------------------------------------
@@ -416,7 +416,7 @@ class WorkshopService:
     def _aggregates(self, ws: Workshop) -> dict[str, IndicatorAggregate]:
         model = self._model(ws)
         allowed = set(self._indicator_ids(model, ws))
-        with self.store.reading() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(select(
                 S.workshop_answers.c.participant_id, S.workshop_answers.c.indicator_id,
                 S.workshop_answers.c.level, S.workshop_answers.c.is_na,
@@ -440,7 +440,7 @@ class WorkshopService:
         return [i.id for i in model.indicators if model.criterion_of[i.id].id in ids]
 
     def _set(self, ws: Workshop, **values: Any) -> None:
-        with self.store.writing() as conn:
+        with self.db.write() as conn:
             conn.execute(update(S.workshops).where(S.workshops.c.id == ws.id).values(**values))
 
 

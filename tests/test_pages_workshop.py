@@ -179,7 +179,7 @@ def _failures(store) -> int:
 
     from maturity import schema
 
-    with store.reading() as conn:
+    with store.db.read() as conn:
         return int(conn.scalar(select(func.count()).select_from(schema.lookup_failures)) or 0)
 
 

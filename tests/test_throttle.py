@@ -106,7 +106,7 @@ def test_right_codes_do_not_count_and_old_failures_are_forgotten(url, tiny):
     assert wrong(svc, me) == "no_such_code"
     clock.advance(minutes=11)
     assert wrong(svc, me) == "no_such_code"
-    with svc.store.reading() as conn:  # only hashes are kept, and only of the current window
+    with svc.db.read() as conn:  # only hashes are kept, and only of the current window
         rows = conn.execute(schema.lookup_failures.select()).all()
     assert len(rows) == 2 and all(len(r.scope) == 64 and "tab" not in r.scope for r in rows)
 
@@ -115,7 +115,7 @@ def test_the_new_table_is_added_to_an_existing_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     store = Store(url)
     store.create_schema()
-    with store.writing() as conn:
+    with store.db.write() as conn:
         schema.lookup_failures.drop(conn)  # a database made before the table existed
     store.create_schema()  # what the app does at start
     assert wrong(WorkshopService(store), Client(session="x")) == "no_such_code"

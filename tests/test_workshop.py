@@ -31,7 +31,7 @@ def test_create_gives_an_unambiguous_code_and_a_strong_key(service, tiny):
     assert len(key) >= 32  # 24 random bytes, url-safe
     assert service.lookup(ws.code.lower()) == ws  # typed in lower case
     assert service.lookup(f"{ws.code[:3]} {ws.code[3:]}") == ws  # or with a space
-    with service.store.reading() as conn:
+    with service.db.read() as conn:
         stored = conn.execute(schema.workshops.select()).first()
     assert key not in str(tuple(stored))  # only the hash is kept
 
