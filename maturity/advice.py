@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from .model import HORIZONS, Action, MaturityModel
 from .scoring import EPS, Result
 
+__all__ = [
+    "EFFORT_RANK",
+    "Roadmap",
+    "RoadmapItem",
+    "roadmap",
+]
+
 EFFORT_RANK = {"low": 0, "medium": 1, "high": 2, None: 3}
 
 

@@ -9,6 +9,16 @@ from dataclasses import dataclass
 from .model import MaturityModel
 from .scoring import NA, Answer
 
+__all__ = [
+    "DISAGREE_MIN_N",
+    "DISAGREE_RANGE",
+    "DISAGREE_SD",
+    "IndicatorAggregate",
+    "aggregate",
+    "aggregate_values",
+    "group_answers",
+]
+
 DISAGREE_MIN_N = 3
 DISAGREE_RANGE = 2
 DISAGREE_SD = 1.0

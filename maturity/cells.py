@@ -20,6 +20,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
+__all__ = [
+    "FORMULA_START",
+    "csv_cell",
+    "put_cell",
+    "risky",
+]
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 

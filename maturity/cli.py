@@ -15,6 +15,13 @@ from .i18n import LANGUAGES, normalise
 from .loader import LoadedModel, ModelLoadError, load_folder, load_model
 from .scoring import Result, score
 
+__all__ = [
+    "FRAMEWORKS",
+    "main",
+    "report_lang",
+    "result_to_json",
+]
+
 FRAMEWORKS = Path(os.environ.get("MATURITY_FRAMEWORKS", Path(__file__).resolve().parent.parent / "frameworks"))
 
 

@@ -24,6 +24,27 @@ from .tables import CHANGED, DOWN, SAME, UP, frame_with_headers
 if TYPE_CHECKING:
     from .store import AssessmentRecord, AssessmentSummary, Store
 
+__all__ = [
+    "Comparison",
+    "CriterionDelta",
+    "History",
+    "HistoryEntry",
+    "IndicatorDelta",
+    "Scored",
+    "compare",
+    "criteria_delta_frame",
+    "default_pair",
+    "filter_history",
+    "history_entry",
+    "history_frame",
+    "index_points",
+    "index_series",
+    "indicator_delta_frame",
+    "load_history",
+    "option_labels",
+    "signed",
+]
+
 # ---------------------------------------------------------------- history
 
 

@@ -12,6 +12,14 @@ from typing import Any
 
 import yaml
 
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "catalogue",
+    "normalise",
+    "t",
+]
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 _LOCALES = Path(__file__).with_name("locales")

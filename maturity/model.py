@@ -20,6 +20,24 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+__all__ = [
+    "EFFORTS",
+    "FORMAT",
+    "HORIZONS",
+    "ID_PATTERN",
+    "ITEM_ID_PATTERN",
+    "MAX_VERSION",
+    "Action",
+    "Criterion",
+    "Group",
+    "Indicator",
+    "MaturityModel",
+    "ScaleLevel",
+    "Tag",
+    "Text",
+    "Weight",
+]
+
 FORMAT = "maturity-model/1"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"

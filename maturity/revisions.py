@@ -14,7 +14,14 @@ from typing import TypeVar
 
 from .scoring import NA, Answer
 
-T = TypeVar("T")
+__all__ = [
+    "Conflict",
+    "Entry",
+    "SaveResult",
+    "merge",
+]
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,7 @@ def merge(base: Entry, mine: Entry, theirs: Entry) -> tuple[Entry | None, bool]:
     return (None if out == theirs else out), False
 
 
-def _field(base: T, mine: T, theirs: T) -> tuple[T, bool]:
+def _field(base: _T, mine: _T, theirs: _T) -> tuple[_T, bool]:
     """One field's merged value: the stored one unless this tab changed it; a clash if both changed it apart."""
     if mine == base:
         return theirs, False

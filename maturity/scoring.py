@@ -13,6 +13,21 @@ from typing import Literal
 
 from .model import MaturityModel
 
+__all__ = [
+    "EPS",
+    "NA",
+    "Answer",
+    "CriterionResult",
+    "Result",
+    "Score",
+    "Term",
+    "achieved_level",
+    "indicator_value",
+    "is_answered",
+    "score",
+    "weighted_mean",
+]
+
 NA: Literal["na"] = "na"
 Answer = float | int | Literal["na"]
 EPS = 1e-9

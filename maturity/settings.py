@@ -8,6 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+__all__ = [
+    "MODES",
+    "Mode",
+    "Settings",
+    "can_list",
+]
+
 Mode = Literal["local", "shared"]
 MODES: tuple[Mode, ...] = ("local", "shared")
 

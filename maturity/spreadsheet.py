@@ -35,6 +35,21 @@ from .i18n import t
 from .model import MaturityModel
 from .scoring import NA
 
+__all__ = [
+    "ANSWERS",
+    "COLUMNS",
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "MAX_UNPACKED",
+    "META",
+    "META_KEYS",
+    "NA_WORDS",
+    "REQUIRED_COLUMNS",
+    "SheetError",
+    "assessment_from_excel",
+    "assessment_to_excel",
+]
+
 ANSWERS, META = "answers", "meta"
 COLUMNS = ("indicator_id", "criterion", "question", "level", "answer_text", "note")
 REQUIRED_COLUMNS = ("indicator_id", "level")

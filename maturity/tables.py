@@ -32,6 +32,29 @@ from .model import Criterion, Indicator, MaturityModel
 from .scoring import NA
 from .spreadsheet import assessment_from_excel
 
+__all__ = [
+    "CHANGED",
+    "DOWN",
+    "MAX_UPLOAD_BYTES",
+    "SAME",
+    "UP",
+    "RoadmapRow",
+    "actions_frame",
+    "answers_frame",
+    "csv_bytes",
+    "effort_label",
+    "export_filename",
+    "filter_roadmap",
+    "frame_with_headers",
+    "horizon_label",
+    "read_upload",
+    "roadmap_frame",
+    "roadmap_rows",
+    "scale_frame",
+    "workshop_answers_frame",
+    "xlsx_bytes",
+]
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 UP, DOWN, SAME, CHANGED = "↑", "↓", "=", "≠"
 
