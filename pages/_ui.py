@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import streamlit as st
 from streamlit.errors import FragmentHandledException
@@ -21,6 +21,13 @@ from maturity.display import join_names
 from maturity.errors import STORAGE_ERRORS, log_failure, new_error_id
 from maturity.loader import Catalog, LoadedModel, load_folder, load_model_bytes
 from maturity.workshop import WorkshopError
+from pages._registry import PAGES  # re-exported: the pages link to each other by key
+
+if TYPE_CHECKING:  # imported where used (the store and the scoring at first use); named here for the types
+    from maturity.model import Indicator, MaturityModel
+    from maturity.scoring import Answer
+    from maturity.store import AssessmentRecord, Store
+    from maturity.workshop import Workshop
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,7 +124,7 @@ def escape_md(text: str) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(url: str | None) -> Any:
+def _store(url: str | None) -> Store:
     from maturity.store import Store
 
     s = Store(url)
@@ -125,7 +132,7 @@ def _store(url: str | None) -> Any:
     return s
 
 
-def store() -> Any:
+def store() -> Store:
     """The shared Store (schema created once per process); a message with an error id and stop if unusable."""
     try:
         return _store(os.environ.get("DATABASE_URL") or None)
@@ -211,7 +218,7 @@ def _snapshot(sha256: str) -> LoadedModel | None:
     return store().get_model_snapshot(sha256)
 
 
-def pinned_model(record: Any) -> LoadedModel:
+def pinned_model(record: AssessmentRecord | Workshop) -> LoadedModel:
     """The exact model text an assessment was answered against."""
     loaded = _snapshot(record.model_sha256)
     if loaded is None:
@@ -236,7 +243,11 @@ def open_token(token: str) -> None:
     st.query_params["a"] = token
 
 
-def current_record(required: bool = True) -> Any:
+@overload
+def current_record(required: Literal[True] = True) -> AssessmentRecord: ...
+@overload
+def current_record(required: bool) -> AssessmentRecord | None: ...
+def current_record(required: bool = True) -> AssessmentRecord | None:
     """The open assessment's record, or a message pointing to the start page (and stop)."""
     token = current_token()
     record = store().get_assessment(token) if token else None
@@ -249,20 +260,6 @@ def current_record(required: bool = True) -> Any:
         st.page_link(PAGES["start"], label=tr("nav.start"), icon="📝")
         st.stop()
     return record
-
-
-PAGES = {
-    "home": "pages/home.py",
-    "start": "pages/start.py",
-    "questionnaire": "pages/questionnaire.py",
-    "results": "pages/results.py",
-    "roadmap": "pages/roadmap.py",
-    "history": "pages/history.py",
-    "transfer": "pages/transfer.py",
-    "models": "pages/models.py",
-    "workshop_host": "pages/workshop_host.py",
-    "workshop": "pages/workshop.py",
-}
 
 
 def org_label(org: dict[str, Any]) -> str:
@@ -298,7 +295,7 @@ def chart_spec(sha256: str, answers: dict[str, Any], targets: dict[str, Any], la
     return _chart_spec(sha256, _json_key(answers), _json_key(targets), lang_code, name)
 
 
-def answer_radio(model: Any, ind: Any, lang_code: str, key: str, current: Any) -> None:
+def answer_radio(model: MaturityModel, ind: Indicator, lang_code: str, key: str, current: Answer | None) -> None:
     """The anchored answers of one indicator as radio options: level name and number, the anchored text beneath.
 
     The text is the option's caption, so long anchored answers stand apart from each other
@@ -306,9 +303,9 @@ def answer_radio(model: Any, ind: Any, lang_code: str, key: str, current: Any) -
     """
     from maturity.scoring import NA
 
-    options: list[Any] = [s.level for s in model.scale] + ([NA] if ind.allow_na else [])
+    options: list[Answer] = [s.level for s in model.scale] + ([NA] if ind.allow_na else [])
 
-    def label(v: Any) -> str:
+    def label(v: Answer) -> str:
         # i18n.t with the captured language: a format_func may be called outside this run
         if v == NA:
             return i18n.t("q.na", lang_code)
@@ -348,7 +345,7 @@ def step_radio(label: str, names: list[str], marks: list[str], key: str, default
     return int(st.session_state[key])
 
 
-def assessment_header(title: str, record: Any, model: Any) -> None:
+def assessment_header(title: str, record: AssessmentRecord, model: MaturityModel) -> None:
     """Page title, the union's name (as text) and the model line of an open assessment."""
     st.title(title)
     st.markdown(f"#### {escape_md(org_label(record.organisation))}")

@@ -16,6 +16,7 @@ from maturity.display import fmt_index, fmt_level
 from maturity.report import build_workshop_report, report_filename
 from maturity.scoring import score
 from maturity.workshop import ANONYMITY_MIN, WorkshopError, WorkshopService, session_criteria
+from pages._registry import page_url
 from pages._ui import catalog, escape_md, guarded, lang, model_label, pinned_model, store, tr
 
 L = lang()
@@ -92,8 +93,8 @@ st.caption(tr("wshost.model_line", model=escape_md(m.t(m.title, L)), version=esc
 # Presenter mode, for the projector: no host link, no names, no controls; small anonymous groups hidden.
 present = st.toggle(tr("wshost.present"), key="wsh_present", help=tr("wshost.present_help"))
 
-join_url = f"{_site()}/workshop?w={ws.code}"
-host_url = f"{_site()}/workshop_host?w={ws.code}&k={key}"
+join_url = page_url("workshop", _site(), w=ws.code)
+host_url = page_url("workshop_host", _site(), w=ws.code, k=key or "")
 left, right = st.columns([2, 1])
 with left:
     st.markdown(tr("wshost.join_code"))

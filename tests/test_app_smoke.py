@@ -7,9 +7,10 @@ import re
 import pytest
 
 from maturity import i18n
+from pages._registry import REGISTRY, page_url
 from tests import helpers
 
-PAGES = ["home", "start", "questionnaire", "results", "roadmap", "history", "transfer", "models", "workshop_host", "workshop"]
+PAGES = [p.key for p in REGISTRY]
 KEYS = set(i18n.catalogue("zh"))
 
 
@@ -46,6 +47,30 @@ def test_page_renders(root, store, tiny, page, lang):
                and "小型示例" not in t and not any(w in t for w in ("引领力", "组织力", "数智化", "三力", "五化",
                                                                  "工作体系", "传播体系", "没有", "每季度"))]
         assert not own, own
+
+
+def test_the_registry_names_every_page_once(root):
+    scripts = sorted(f"pages/{p.name}" for p in (root / "pages").glob("*.py") if not p.name.startswith("_"))
+    assert sorted(p.path for p in REGISTRY) == scripts
+    for field in ("key", "path", "url_path"):
+        values = [getattr(p, field) for p in REGISTRY]
+        assert len(set(values)) == len(values), field
+    assert [p.key for p in REGISTRY if p.default] == ["home"]
+    assert all(p.title_key in KEYS and p.title_key in i18n.catalogue("en") for p in REGISTRY)
+
+
+def test_app_builds_its_navigation_from_the_registry(root):
+    source = (root / "app.py").read_text(encoding="utf-8")
+    assert "REGISTRY" in source and "st.Page(\"" not in source
+
+
+@pytest.mark.parametrize(("key", "site", "query", "url"), [
+    ("workshop", "", {}, "/workshop"),
+    ("workshop", "https://x.example", {"w": "ABC234"}, "https://x.example/workshop?w=ABC234"),
+    ("workshop_host", "", {"w": "ABC234", "k": "a-b_c"}, "/workshop_host?w=ABC234&k=a-b_c"),
+])
+def test_page_url(key, site, query, url):
+    assert page_url(key, site, **query) == url
 
 
 @pytest.mark.parametrize("url", ["postgresql://nobody@127.0.0.1:1/none", "sqlite:////proc/no-such-dir/x.db"])
