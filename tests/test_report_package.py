@@ -12,7 +12,7 @@ import pytest
 
 import maturity.report
 
-PACKAGES = ("report",)
+PACKAGES = ("report", "charts")
 
 
 def _imports(path: Path, package: str) -> set[str]:
@@ -81,3 +81,11 @@ def test_importing_the_report_is_cheap(root):
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_charts_export_their_public_names():
+    from maturity import charts
+
+    public = {name for name, value in vars(charts).items()
+              if not name.startswith("_") and not isinstance(value, types.ModuleType) and name != "annotations"}
+    assert sorted(charts.__all__) == sorted(public)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .. import charts
 from ..advice import Roadmap, roadmap
 from ..aggregate import IndicatorAggregate
+from ..display import level_name
 from ..i18n import t
 from ..loader import LoadedModel
 from ..model import MaturityModel
@@ -64,7 +64,7 @@ class ReportData:
 def level_text(d: ReportData, level: int | None) -> str:
     if level is None:
         return t("report.cover.no_score", d.lang)
-    return t("report.level_named", d.lang, level=level, name=charts.level_name(d.model, level, d.lang))
+    return t("report.level_named", d.lang, level=level, name=level_name(d.model, level, d.lang))
 
 
 def quote(d: ReportData, text: str) -> str:

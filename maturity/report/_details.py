@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .. import charts
 from ..aggregate import IndicatorAggregate
-from ..explain import fmt_index, fmt_level
+from ..display import fmt_index, fmt_level, stars
 from ..i18n import t
 from ..model import HORIZONS, Criterion, Indicator
 from ..scoring import NA
@@ -59,7 +58,7 @@ def _criterion(pdf: ReportPDF, d: ReportData, crit: Criterion) -> None:
     sep = "：" if L == "zh" else ": "
     achieved = level_text(d, c.achieved)
     if c.achieved is not None:
-        achieved += " " + charts.stars(m, c.achieved)
+        achieved += " " + stars(m, c.achieved)
     facts = [f"{t('report.criteria.achieved', L)}{sep}{achieved}"]
     if c.target is not None:
         target = t("report.level_n", L, level=fmt_level(c.target).removesuffix(".0"))
@@ -225,7 +224,7 @@ def appendix(pdf: ReportPDF, d: ReportData) -> None:
     cols = [Column(t("report.appendix.col_level", L), 14, "C"), Column(t("report.appendix.col_name", L), 26),
             Column(t("report.appendix.col_stars", L), star_w), Column(t("report.appendix.col_description", L),
                                                                       pdf.body_width - 40 - star_w)]
-    rows = [[str(s.level), Run(m.t(s.name, L), "B", 9.5), Run(charts.stars(m, s.level), "", 9, RED),
+    rows = [[str(s.level), Run(m.t(s.name, L), "B", 9.5), Run(stars(m, s.level), "", 9, RED),
              m.t(s.description, L) if s.description else "—"] for s in m.scale]
     pdf.data_table(cols, rows)
 

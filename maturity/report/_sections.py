@@ -6,8 +6,7 @@ printed with the pages' formatters. The detail sections are in ``_details``.
 
 from __future__ import annotations
 
-from .. import charts
-from ..explain import fmt_index, fmt_level
+from ..display import fmt_index, fmt_level, level_name, stars
 from ..i18n import t
 from ._data import (
     ReportData,
@@ -61,7 +60,7 @@ def cover(pdf: ReportPDF, d: ReportData, title: str) -> None:
     cells = [
         (t("report.cover.index", L), fmt_index(r.overall.index), t("report.cover.index_note", L), RED),
         (t("report.cover.stage", L), t("report.stage_value", L, level=stage) if stage is not None else "—",
-         charts.level_name(m, stage, L), INK),
+         level_name(m, stage, L), INK),
         (t("report.cover.avg_level", L), fmt_level(r.overall.level),
          t("report.cover.avg_note", L, lmin=m.lmin, lmax=m.lmax), INK),
     ]
@@ -78,7 +77,7 @@ def cover(pdf: ReportPDF, d: ReportData, title: str) -> None:
         pdf.set_xy(x, y + 26)
         pdf.cell(w, 5, pdf.fit(pdf.safe(note), w))
         if k == 1 and stage is not None:
-            star_text = charts.stars(m, stage)
+            star_text = stars(m, stage)
             size = 15.0
             pdf.font(size, "", RED)
             while size > 7 and pdf.get_string_width(star_text) > w:
@@ -136,7 +135,7 @@ def summary(pdf: ReportPDF, d: ReportData) -> None:
     pdf.figures([
         (t("report.summary.figures_index", L), fmt_index(r.overall.index), t("report.cover.index_note", L)),
         (t("report.summary.figures_stage", L), t("report.stage_value", L, level=stage) if stage is not None else "—",
-         charts.level_name(m, stage, L), charts.stars(m, stage) if stage is not None else ""),
+         level_name(m, stage, L), stars(m, stage) if stage is not None else ""),
         (t("report.summary.figures_avg", L), fmt_level(r.overall.level),
          t("report.cover.avg_note", L, lmin=m.lmin, lmax=m.lmax)),
         (t("report.summary.figures_coverage", L), percent(d, r.coverage),
@@ -196,7 +195,7 @@ def narrative(d: ReportData) -> list[str]:
         t("report.narrative.intro", L, org=d.org, date=date_text(d), model=m.t(m.title, L), version=m.version,
           answered=r.answered, total=r.total, coverage=percent(d, r.coverage)),
         t("report.narrative.overall", L, index=fmt_index(r.overall.index), avg=fmt_level(r.overall.level),
-          stage=level_text(d, r.stage), stars=charts.stars(m, r.stage)),
+          stage=level_text(d, r.stage), stars=stars(m, r.stage)),
     ]
     level = m.levels.get(r.stage) if r.stage is not None else None
     if level is not None and level.description:

@@ -82,7 +82,7 @@ def _chart_fonts() -> tuple[str, tuple[str, ...]]:
         return REPORT_FONT, (str(_renamed_subset()),)
     except Exception:  # an unwritable disk or an unreadable font: the slower family still works
         LOG.warning("chart font copy unavailable; PDF charts use the shipped family", exc_info=True)
-        from ..chart_kit import FONT
+        from ..charts import FONT
         from .fonts import FONT_DIR
 
         return FONT, (str(FONT_DIR),)

@@ -1,4 +1,4 @@
-"""What every chart shares: palette, font, data attachment, configuration, rendering, star labels."""
+"""What every chart shares: palette, font, axis labels, data attachment, configuration, rendering."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import altair as alt
 
-from .model import MaturityModel
+from ..model import MaturityModel
 
 # The shipped font's family name (vl-convert finds it in maturity/report/fonts; browsers fall back).
 FONT = "Noto Sans CJK SC"
@@ -25,19 +25,33 @@ SERIES_COLOURS = (RED, "#56646E", GOLD, "#2F5D8A", "#7A4E8C", "#4E8C6A", "#8C6A4
 Chart = alt.Chart | alt.LayerChart | alt.HConcatChart | alt.VConcatChart
 
 
-# ---------------------------------------------------------------- labels shared with the report
-
-
-def level_name(model: MaturityModel, level: int | None, lang: str) -> str:
-    """The scale's name of a whole level ('' when undefined)."""
-    if level is None or level not in model.levels:
-        return ""
-    return model.t(model.levels[level].name, lang)
+# ---------------------------------------------------------------- labels
 
 
 def short(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def indicator_label(model: MaturityModel, indicator_id: str, lang: str, limit: int = 22) -> str:
+    """A short label of an indicator for chart axes: criterion name and the question, shortened.
+
+    ``limit`` counts Chinese characters; Latin text gets as much room on the axis (about twice
+    as many letters).
+    """
+    crit = model.criterion_of[indicator_id]
+    ind = model.indicator_by_id[indicator_id]
+    text = f"{model.t(crit.name, lang)}｜{model.t(ind.question, lang)}"
+    if not any(ord(ch) > 0x2E80 for ch in text.replace("｜", "")):
+        limit *= 2
+    return short(text, limit)
+
+
+def question_number(model: MaturityModel, indicator_id: str) -> str:
+    """The number a question has in the questionnaire: criterion, then question ('1.2')."""
+    crit = model.criterion_of[indicator_id]
+    k = next(n for n, c in enumerate(model.criteria, start=1) if c.id == crit.id)
+    return f"{k}.{[i.id for i in crit.indicators].index(indicator_id) + 1}"
 
 
 # ---------------------------------------------------------------- common chart pieces
@@ -102,7 +116,7 @@ def register_fonts() -> None:
     """Give vl-convert the shipped CJK font, once per process."""
     import vl_convert
 
-    from .report.fonts import FONT_DIR
+    from ..report.fonts import FONT_DIR
 
     vl_convert.register_font_directory(str(FONT_DIR))
 
