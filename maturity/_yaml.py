@@ -20,7 +20,8 @@ from typing import Any, cast
 
 import yaml
 
-MAX_BYTES = 1024 * 1024
+from .limits import MAX_MODEL_BYTES as MAX_BYTES  # the byte limits live in maturity.limits
+
 MAX_DEPTH = 64  # mappings and lists inside each other; a real model nests fewer than 20
 MAX_NUMBER_CHARS = 64  # longer numbers are refused, not computed (int() of 5,000 digits raises)
 

@@ -12,24 +12,28 @@ from typing import Any, ClassVar
 
 from .errors import MaturityError
 from .i18n import t
+
+# The length limits live in maturity.limits (the forms, the import and the store read the same
+# numbers); re-exported here, where the pages and the workshop have imported them from.
+from .limits import (
+    MAX_ASSESSMENT_BYTES,
+    MAX_KEY,
+    MAX_LANGUAGE,
+    MAX_MEMBERS,
+    MAX_MODEL_ID,
+    MAX_NAME,
+    MAX_NOTE,
+    ORGANISATION_LIMITS,
+)
+from .limits import MAX_PARTICIPANT_NAME as MAX_PARTICIPANT_NAME
+from .limits import MAX_REGION as MAX_REGION
+from .limits import MAX_WORKSHOP_TITLE as MAX_WORKSHOP_TITLE
 from .model import MAX_VERSION, MaturityModel
 from .scoring import NA, Answer
 
 FORMAT = "maturity-assessment/1"
-MAX_BYTES = 2 * 1024 * 1024
 _TOP_KEYS = ("format", "model", "organisation", "assessed_at", "language", "answers", "notes", "targets")
 
-# Length limits: the forms' max_chars, the import and the store all read these, so nothing is cut.
-MAX_NAME = 120  # union name, enterprise, assessor (pages/start.py)
-MAX_REGION = 60
-MAX_NOTE = 2000  # a note per question (pages/questionnaire.py)
-MAX_MEMBERS = 10_000_000
-MAX_WORKSHOP_TITLE = 200  # workshops.title VARCHAR(200)
-MAX_PARTICIPANT_NAME = 60  # participants.name VARCHAR(60)
-MAX_MODEL_ID = 64  # VARCHAR(64); the model format's id pattern allows 63
-MAX_KEY = 128  # indicator / criterion ids, organisation field names
-MAX_LANGUAGE = 16
-ORGANISATION_LIMITS = {"name": MAX_NAME, "enterprise": MAX_NAME, "region": MAX_REGION, "assessor": MAX_NAME}
 MAX_DEPTH = 64  # JSON nesting; a real file nests 3 levels
 MAX_NUMBER_CHARS = 64
 
@@ -111,8 +115,8 @@ def read_json(path: str | Path, model: MaturityModel | None = None) -> Assessmen
 
 def parse_bytes(raw: bytes, model: MaturityModel | None = None) -> Assessment:
     """Parse JSON bytes (an upload, say), refusing huge, deep, duplicated or non-UTF-8 input clearly."""
-    if len(raw) > MAX_BYTES:
-        raise AssessmentInvalid([AssessmentError("", "too_big", {"limit": MAX_BYTES})])
+    if len(raw) > MAX_ASSESSMENT_BYTES:
+        raise AssessmentInvalid([AssessmentError("", "too_big", {"limit": MAX_ASSESSMENT_BYTES})])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -32,6 +32,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .assessment import FORMAT, Assessment, AssessmentError, AssessmentInvalid, parse
 from .cells import put_cell
 from .i18n import t
+from .limits import MAX_SPREADSHEET_BYTES as MAX_BYTES  # the byte limits live in maturity.limits
+from .limits import MAX_SPREADSHEET_UNPACKED as MAX_UNPACKED
 from .model import MaturityModel
 from .scoring import NA
 
@@ -54,8 +56,6 @@ ANSWERS, META = "answers", "meta"
 COLUMNS = ("indicator_id", "criterion", "question", "level", "answer_text", "note")
 REQUIRED_COLUMNS = ("indicator_id", "level")
 META_KEYS = ("format", "model_id", "model_version", "assessed_at", "language")
-MAX_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED = 50 * 1024 * 1024  # an .xlsx is a zip: bound what it expands to, not only its size
 MAX_ROWS = 5000
 NA_WORDS = frozenset({"na", "n/a", "不适用"})
 _MAX_COLUMNS = 64

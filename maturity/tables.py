@@ -27,6 +27,7 @@ from .assessment import Assessment, AssessmentError, AssessmentInvalid, parse_by
 from .cells import csv_cell, put_cell
 from .display import join_names, level_name_or_number, stars
 from .i18n import t
+from .limits import MAX_IMPORT_BYTES as MAX_UPLOAD_BYTES  # the byte limits live in maturity.limits
 from .loader import LoadedModel
 from .model import Criterion, Indicator, MaturityModel
 from .scoring import NA
@@ -55,7 +56,6 @@ __all__ = [
     "xlsx_bytes",
 ]
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 UP, DOWN, SAME, CHANGED = "↑", "↓", "=", "≠"
 
 

@@ -9,11 +9,10 @@ import streamlit as st
 
 from maturity import tables
 from maturity.display import join_names
+from maturity.limits import MAX_MODEL_BYTES, UPLOAD_MB_MODEL
 from maturity.loader import LoadedModel, ModelLoadError
 from maturity.model import MaturityModel
 from pages._ui import PAGES, catalog, escape_md, lang, tr, uploaded_model, uploader_texts
-
-MAX_MODEL_BYTES = 1024 * 1024
 
 L = lang()
 st.title(tr("models.title"))
@@ -117,8 +116,8 @@ with tab_read:
 
 with tab_upload:
     st.caption(tr("models.upload_help"))
-    uploader_texts("models_upload", 1, ["YAML"])  # Streamlit's own texts are English
-    upload = st.file_uploader(tr("models.upload"), type=["yaml", "yml"], max_upload_size=1, key="models_upload")
+    uploader_texts("models_upload", UPLOAD_MB_MODEL, ["YAML"])  # Streamlit's own texts are English
+    upload = st.file_uploader(tr("models.upload"), type=["yaml", "yml"], max_upload_size=UPLOAD_MB_MODEL, key="models_upload")
     if upload is not None:
         raw: Any = upload.getvalue()
         loaded: LoadedModel | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from maturity.assessment import MAX_NOTE
+from maturity.limits import MAX_NOTE
 from maturity.revisions import Conflict, Entry
 from maturity.scoring import NA
 from pages._ui import (

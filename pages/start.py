@@ -7,7 +7,8 @@ import re
 
 import streamlit as st
 
-from maturity.assessment import MAX_NAME, MAX_REGION, AssessmentInvalid
+from maturity.assessment import AssessmentInvalid
+from maturity.limits import MAX_NAME, MAX_REGION
 from maturity.loader import ModelLoadError
 from pages._ui import PAGES, catalog, escape_md, guarded, lang, model_label, open_token, store, tr, uploaded_model
 

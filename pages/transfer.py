@@ -6,6 +6,7 @@ import streamlit as st
 
 from maturity import tables
 from maturity.assessment import AssessmentInvalid
+from maturity.limits import UPLOAD_MB_IMPORT
 from maturity.loader import ModelLoadError
 from maturity.spreadsheet import assessment_to_excel
 from pages._ui import (
@@ -64,8 +65,8 @@ else:
 st.subheader(tr("transfer.import"))
 st.caption(tr("transfer.import_help"))
 generation = st.session_state.setdefault("transfer_upload_gen", 0)
-uploader_texts(f"transfer_upload_{generation}", 5, ["JSON", "XLSX"])  # Streamlit's own texts are English
-upload = st.file_uploader(tr("transfer.upload"), type=["json", "xlsx"], max_upload_size=5,
+uploader_texts(f"transfer_upload_{generation}", UPLOAD_MB_IMPORT, ["JSON", "XLSX"])  # Streamlit's own texts are English
+upload = st.file_uploader(tr("transfer.upload"), type=["json", "xlsx"], max_upload_size=UPLOAD_MB_IMPORT,
                           key=f"transfer_upload_{generation}")
 if upload is None:
     st.stop()

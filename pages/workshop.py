@@ -7,7 +7,7 @@ import secrets
 import streamlit as st
 
 from maturity import charts
-from maturity.assessment import MAX_PARTICIPANT_NAME
+from maturity.limits import MAX_PARTICIPANT_NAME
 from maturity.throttle import Client
 from maturity.workshop import Workshop, WorkshopError, WorkshopService, normalise_code, session_criteria
 from pages._ui import answer_radio, escape_md, guarded, lang, pinned_model, step_progress, step_radio, store, tr

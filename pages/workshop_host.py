@@ -11,8 +11,8 @@ import streamlit as st
 
 from maturity import charts, i18n, tables
 from maturity.aggregate import group_answers
-from maturity.assessment import MAX_WORKSHOP_TITLE
 from maturity.display import fmt_index, fmt_level
+from maturity.limits import MAX_WORKSHOP_TITLE
 from maturity.report import build_workshop_report, report_filename
 from maturity.scoring import score
 from maturity.workshop import ANONYMITY_MIN, WorkshopError, WorkshopService, session_criteria
