@@ -22,6 +22,19 @@ import yaml
 
 from .limits import MAX_MODEL_BYTES as MAX_BYTES  # the byte limits live in maturity.limits
 
+__all__ = [
+    "ALLOWED_TAGS",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NUMBER_CHARS",
+    "Path",
+    "Positions",
+    "YamlProblem",
+    "YamlReadError",
+    "decode",
+    "read",
+]
+
 MAX_DEPTH = 64  # mappings and lists inside each other; a real model nests fewer than 20
 MAX_NUMBER_CHARS = 64  # longer numbers are refused, not computed (int() of 5,000 digits raises)
 

@@ -24,6 +24,8 @@ from maturity.workshop import WorkshopError
 from pages._registry import PAGES  # re-exported: the pages link to each other by key
 
 if TYPE_CHECKING:  # imported where used (the store and the scoring at first use); named here for the types
+    from types import FrameType
+
     from maturity.model import Indicator, MaturityModel
     from maturity.scoring import Answer
     from maturity.store import AssessmentRecord, Store
@@ -40,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # an exception while importing would leave a half-imported module to other sessions.)
 def _ensure_frame() -> None:
     legacy, framed, apptest = False, False, False
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         legacy = legacy or frame.f_code.co_name == "_mpa_v1"
         framed = framed or frame.f_globals.get("MATURITY_FRAME") is True
@@ -280,7 +282,9 @@ def _chart_spec(sha256: str, answers_json: str, targets_json: str, lang_code: st
     from maturity import charts
     from maturity.scoring import score
 
-    m = _snapshot(sha256).model
+    loaded = _snapshot(sha256)
+    assert loaded is not None  # the page showing the chart has this snapshot (pinned_model)
+    m = loaded.model
     answers = json.loads(answers_json)
     result = score(m, answers, json.loads(targets_json))
     extra = {"answers": answers} if name == "heatmap" else {}
@@ -303,16 +307,17 @@ def answer_radio(model: MaturityModel, ind: Indicator, lang_code: str, key: str,
     """
     from maturity.scoring import NA
 
-    options: list[Answer] = [s.level for s in model.scale] + ([NA] if ind.allow_na else [])
+    options: list[int | Literal["na"]] = [s.level for s in model.scale] + ([NA] if ind.allow_na else [])
 
-    def label(v: Answer) -> str:
+    def label(v: int | Literal["na"]) -> str:
         # i18n.t with the captured language: a format_func may be called outside this run
         if v == NA:
             return i18n.t("q.na", lang_code)
         return i18n.t("choice.option", lang_code, name=escape_md(model.t(model.levels[v].name, lang_code)), level=v)
 
     captions = [escape_md(model.t(ind.answers[v], lang_code)) if v != NA else "" for v in options]
-    st.radio(i18n.t("q.choose", lang_code), options, index=options.index(current) if current in options else None,
+    index = next((k for k, v in enumerate(options) if v == current), None)  # a stored 2.0 is option 2
+    st.radio(i18n.t("q.choose", lang_code), options, index=index,
              format_func=label, captions=captions, key=key, label_visibility="collapsed")
 
 
