@@ -33,13 +33,22 @@ if TYPE_CHECKING:  # imported where used (the store and the scoring at first use
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Streamlit treats a folder named pages/ beside the entry script as its old automatic
-# multipage mode until app.py has called st.navigation once in this process: the first
-# requests for /start then run pages/start.py alone (inside Streamlit's _mpa_v1), without
-# app.py's frame. Our pages/ is meant for st.navigation only, so a page run that finds
-# itself there (no app.py, which sets MATURITY_FRAME, on the stack) switches that mode off
-# and runs again. (Checked per run, not at import:
-# an exception while importing would leave a half-imported module to other sessions.)
+# Why this exists (Streamlit 1.67; pages/ must keep its name, so renaming the folder is not an option):
+# - streamlit.runtime.pages_manager.PagesManager.uses_pages_directory is a class attribute, set by the
+#   first PagesManager.__init__ of the process to whether a pages/ folder exists beside the entry script;
+#   only st.navigation (streamlit/commands/navigation.py) sets it back to False.
+# - While it is True, ScriptRunner._run_script runs _mpa_v1(main_script_path) instead of app.py: the old
+#   automatic multipage mode, whose internal _navigation does not reset the flag. So the first requests
+#   of a fresh server for /start run pages/start.py alone, without app.py's frame (no sidebar, no
+#   language switch, no last net), until one run of app.py has called st.navigation.
+# - There is no supported switch: client.showSidebarNavigation only hides _mpa_v1's sidebar, and no
+#   user code runs before the first session builds its PagesManager.
+# So a page run that finds _mpa_v1 on the stack without app.py (which sets MATURITY_FRAME) switches the
+# mode off and runs again. The stack is checked, not the flag: under concurrent first requests another
+# session's app.py may already have reset the flag while this run is inside _mpa_v1. AppTest is left
+# alone: streamlit.testing.v1.AppTest resets the flag to None before every run, so every switch_page
+# runs through _mpa_v1 on purpose. Checked per run, not at import: an exception while importing would
+# leave a half-imported module to other sessions. tests/e2e/test_first_load.py holds it over the websocket.
 def _ensure_frame() -> None:
     legacy, framed, apptest = False, False, False
     frame: FrameType | None = sys._getframe(1)
