@@ -1,4 +1,4 @@
-"""Command line: ``python -m maturity validate|score|report`` (DESIGN §3b)."""
+"""Command line: ``python -m maturity validate|score|report|db`` (DESIGN §3b)."""
 
 from __future__ import annotations
 
@@ -56,12 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     p_rep.add_argument("assessment")
     p_rep.add_argument("-o", "--output", required=True)
     p_rep.add_argument("--model")
+    p_db = sub.add_parser("db", help="the database of DATABASE_URL: upgrade its schema, or show its revision")
+    p_db.add_argument("action", choices=["upgrade", "current"])
     for p in (p_val, p_score, p_rep):
         p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     lang = args.lang or _default_lang()
     if args.command == "validate":
         return _validate(args.files, args.strict, lang)
+    if args.command == "db":
+        return _db(args.action)
     loaded, assessment, code = _load_assessment(args.assessment, args.model, lang)
     if loaded is None or assessment is None:
         return code
@@ -73,6 +77,36 @@ def main(argv: list[str] | None = None) -> int:
 
     pdf = build_report(loaded, assessment, lang=report_lang(args.lang, assessment))
     Path(args.output).write_bytes(pdf)
+    return 0
+
+
+def _db(action: str) -> int:
+    """``db upgrade`` / ``db current`` on DATABASE_URL (else data/maturity.db); the password is never printed."""
+    from . import migrations
+    from .db import Database
+    from .errors import STORAGE_ERRORS, SchemaTooNew
+    from .store import Store
+
+    try:
+        db = Database()
+    except ValueError as exc:  # an unsupported database
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if action == "upgrade":
+            before, after = migrations.upgrade(db)
+            Store(db).create_schema()  # as the app does at start (records the schema version too)
+            print(f"{db.url}: {before or 'empty'} -> {after}" if before != after else f"{db.url}: at {after}, nothing to do")
+        else:
+            print(f"{db.url}: {migrations.current(db) or 'none (empty, or made before migrations)'} (this code: {migrations.head()})")
+    except SchemaTooNew as exc:
+        print(f"error: {exc}; upgrade this app first", file=sys.stderr)
+        return 1
+    except STORAGE_ERRORS as exc:  # only the error's kind: a driver's message may quote the connection string
+        print(f"error: cannot use the database {db.url} ({type(exc).__name__})", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
     return 0
 
 

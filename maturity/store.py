@@ -21,8 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, inspect, select, text, update
+from sqlalchemy import Connection, Engine, Row, delete, func, inspect, select, update
 
+from . import migrations
 from . import schema as S
 from .assessment import FORMAT, Assessment, AssessmentError, AssessmentInvalid, parse
 from .db import DEFAULT_SQLITE, Database, is_token, new_token, resolve_url
@@ -40,7 +41,6 @@ __all__ = [
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _MAX_LANGUAGE = 16
-_PG_SCHEMA_LOCK = 0x6D61747572  # any constant: serialises create_schema across processes
 _MAX_CACHED_MODELS = 64
 
 
@@ -146,14 +146,12 @@ class Store:
     # -- schema ----------------------------------------------------------------------
 
     def create_schema(self) -> None:
-        """Create missing tables and record the schema version; safe to call again and concurrently."""
+        """Upgrade the database to this code's schema (:mod:`maturity.migrations`) and record the schema version.
+
+        Safe to call again and concurrently; a database made by a newer version raises :class:`SchemaTooNew`.
+        """
+        migrations.upgrade(self.db)
         with self.db.write() as conn:
-            if self.dialect == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_SCHEMA_LOCK})
-            S.metadata.create_all(conn)
-            found = conn.scalar(select(func.max(S.schema_version.c.version)))
-            if found is not None and found > S.SCHEMA_VERSION:
-                raise SchemaTooNew(f"database schema {found} is newer than this app's {S.SCHEMA_VERSION}")
             stmt = self.db.insert(S.schema_version).values(version=S.SCHEMA_VERSION, applied_at=_now())
             conn.execute(stmt.on_conflict_do_nothing(index_elements=["version"]))
 

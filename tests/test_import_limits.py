@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine
 
-from maturity import schema
+from maturity import migrations, schema
 from maturity.assessment import (
     MAX_NAME,
     MAX_NOTE,
@@ -37,7 +37,7 @@ def db(request, tmp_path) -> Iterator[Store]:
     store.dispose()
     if request.param == "postgresql":
         engine = create_engine(url)
-        schema.metadata.drop_all(engine)
+        migrations.drop_all(engine)
         engine.dispose()
 
 

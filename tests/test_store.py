@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, event, func, select
 
-from maturity import schema
+from maturity import migrations, schema
 from maturity.assessment import Assessment, AssessmentInvalid
 from maturity.loader import load_model
 from maturity.revisions import Conflict, Entry, merge
@@ -38,7 +38,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         url = request.getfixturevalue("pg_database")
         yield url
         engine = create_engine(url)
-        schema.metadata.drop_all(engine)
+        migrations.drop_all(engine)
         engine.dispose()
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from maturity import schema
+from maturity import migrations, schema
 from maturity.store import Store
 from maturity.workshop import CODE_ALPHABET, WorkshopError, WorkshopService, normalise_code
 
@@ -20,7 +20,7 @@ def service(request, tmp_path) -> Iterator[WorkshopService]:
     store.create_schema()
     yield WorkshopService(store)
     if request.param == "postgresql":
-        schema.metadata.drop_all(store.engine)
+        migrations.drop_all(store.engine)
     store.dispose()
 
 

@@ -1,0 +1,182 @@
+"""Schema migrations (maturity/migrations): databases made by the last release before Alembic upgrade in place.
+
+The fixtures were made by commit a6a1c3c (tests/fixtures/make_pre_alembic.py says how): a SQLite file
+and a plain-SQL PostgreSQL dump, each with three assessments and a workshop, and beside each the scores
+and aggregates that code computed (JSON). After the upgrade every assessment opens and scores the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import secrets
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+
+from maturity import migrations, schema
+from maturity.cli import main as cli_main
+from maturity.db import now
+from maturity.errors import SchemaTooNew
+from maturity.scoring import score
+from maturity.store import Store
+from maturity.throttle import Client
+from maturity.workshop import WorkshopService
+from tests.conftest import PG_ADMIN_URL
+from tests.fixtures.make_pre_alembic import summarise
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _pg_fresh() -> Iterator[str]:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"maturity_mig_{secrets.token_hex(6)}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _psql(url: str, sql_file: Path) -> None:
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-h", u.host or "127.0.0.1", "-p", str(u.port or 5432),
+         "-U", u.username or "postgres", "-d", u.database or "", "-f", str(sql_file)],
+        check=True, capture_output=True, env={"PATH": "/usr/bin:/bin", **({"PGPASSWORD": u.password} if u.password else {})},
+    )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def old_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, dict]]:
+    """A database made by the last release before Alembic, and what that release computed from it."""
+    if request.param == "sqlite":
+        shutil.copy(FIXTURES / "pre-alembic.db", tmp_path / "old.db")
+        yield f"sqlite:///{tmp_path / 'old.db'}", json.loads((FIXTURES / "pre-alembic.json").read_text())
+        return
+    for url in _pg_fresh():
+        _psql(url, FIXTURES / "pre-alembic.pg.sql")
+        yield url, json.loads((FIXTURES / "pre-alembic.pg.json").read_text())
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'new.db'}"
+        return
+    yield from _pg_fresh()
+
+
+def _tables(store: Store) -> set[str]:
+    return set(inspect(store.engine).get_table_names())
+
+
+def _diff(store: Store) -> list[object]:
+    with store.engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), schema.metadata)
+
+
+def test_a_pre_alembic_database_upgrades_in_place_and_scores_the_same(old_db):
+    url, expected = old_db
+    store = Store(url)
+    assert migrations.current(store.db) is None and "lookup_failures" not in _tables(store)
+    assert store.schema_version() == 2
+    store.create_schema()  # what the app does at start
+    assert migrations.current(store.db) == migrations.head()
+    assert "lookup_failures" in _tables(store)
+    assert _diff(store) == []
+    for token, want in expected["assessments"].items():
+        record = store.get_assessment(token)
+        assert record is not None
+        loaded = store.get_model_snapshot(record.model_sha256)
+        got = summarise(score(loaded.model, record.answers, record.targets))
+        assert json.loads(json.dumps(got)) == {k: want[k] for k in got}
+        assert json.loads(json.dumps(record.answers)) == want["answers"]
+        assert record.notes == want["notes"] and json.loads(json.dumps(record.targets)) == want["targets"]
+        assert record.organisation == want["organisation"] and record.language == want["language"]
+    ws = expected["workshop"]
+    svc = WorkshopService(store)
+    aggregates = {k: dataclasses.asdict(v) for k, v in svc.aggregates(ws["code"], ws["key"]).items()}
+    assert json.loads(json.dumps(aggregates)) == ws["aggregates"]
+    assert svc.participant(ws["participants"][0]) is not None
+    # still writable, and the new table works
+    token = next(iter(expected["assessments"]))
+    store.save_answers(token, {}, {})
+    assert svc.limit.retry_after(Client(session="s")) is None
+    svc.limit.record_failure(Client(session="s"))
+    store.dispose()
+
+
+def test_upgrading_twice_does_nothing(old_db):
+    url, _ = old_db
+    store = Store(url)
+    assert migrations.upgrade(store.db) == (migrations.FIRST, migrations.head())
+    assert migrations.upgrade(store.db) == (migrations.head(), migrations.head())
+    store.create_schema()
+    assert migrations.current(store.db) == migrations.head() and _diff(store) == []
+    store.dispose()
+
+
+def test_a_fresh_database_is_made_by_the_migrations_and_matches_the_models(empty_url):
+    store = Store(empty_url)
+    assert migrations.current(store.db) is None
+    store.create_schema()
+    assert migrations.current(store.db) == migrations.head()
+    assert _tables(store) == set(schema.metadata.tables) | {"alembic_version"}
+    assert _diff(store) == []
+    store.dispose()
+
+
+def test_a_newer_revision_is_refused_and_left_alone(empty_url):
+    store = Store(empty_url)
+    store.create_schema()
+    with store.db.write() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    with pytest.raises(SchemaTooNew, match="newer"):
+        store.create_schema()
+    with store.db.read() as conn:
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "9999_from_the_future"
+    store.dispose()
+
+
+def test_a_newer_pre_alembic_schema_version_is_refused(tmp_path):
+    shutil.copy(FIXTURES / "pre-alembic.db", tmp_path / "old.db")
+    store = Store(f"sqlite:///{tmp_path / 'old.db'}")
+    with store.db.write() as conn:
+        conn.execute(schema.schema_version.insert().values(version=99, applied_at=now()))
+    with pytest.raises(SchemaTooNew):
+        store.create_schema()
+    assert migrations.current(store.db) is None
+    store.dispose()
+
+
+def test_the_cli_upgrades_and_shows_the_revision_without_the_password(tmp_path, monkeypatch, capsys):
+    shutil.copy(FIXTURES / "pre-alembic.db", tmp_path / "old.db")
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert cli_main(["db", "current"]) == 0
+    assert "none" in capsys.readouterr().out.lower()
+    assert cli_main(["db", "upgrade"]) == 0
+    out = capsys.readouterr().out
+    assert migrations.head() in out
+    assert cli_main(["db", "current"]) == 0
+    assert migrations.head() in capsys.readouterr().out
+
+
+def test_the_cli_never_prints_the_password(monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:s3cretpw@127.0.0.1:1/nowhere")
+    code = cli_main(["db", "current"])
+    captured = capsys.readouterr()
+    assert code != 0
+    assert "s3cretpw" not in captured.out + captured.err
