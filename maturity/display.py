@@ -58,12 +58,12 @@ def level_name_or_number(model: MaturityModel, level: int, lang: str) -> str:
 
 
 def level_label(model: MaturityModel, value: float | None, lang: str) -> str:
-    """A level with its name ('3 Defined'), a value between levels as a number ('2.5'), or a dash."""
+    """A level with its name ('3 Defined'), a value between levels or off the scale as a number ('2.5'), or a dash."""
     if value is None:
         return DASH
     v = float(value)
     if v.is_integer() and int(v) in model.levels:
-        return f"{v:g} {model.t(model.levels[int(v)].name, lang)}"
+        return f"{v:g} {model.t(model.levels[int(v)].name, lang)}".rstrip()  # a level without a name: '3'
     return f"{v:g}"
 
 

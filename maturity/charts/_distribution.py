@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 
 from ..aggregate import IndicatorAggregate
-from ..display import fmt_level, level_name
+from ..display import fmt_level, level_label
 from ..i18n import t
 from ..model import MaturityModel
 from ._kit import FONT, INK, RED, Chart, Datasets, finish, indicator_label, mark, mix
@@ -26,7 +26,7 @@ def distribution(
     """Stacked counts per level (and N/A) for each indicator; disagreement flagged in red."""
     ds = Datasets()
     na_label = t("chart.na", lang)
-    level_labels = [f"{lv} {level_name(model, lv, lang)}".strip() for lv in range(model.lmin, model.lmax + 1)]
+    level_labels = [level_label(model, lv, lang) for lv in range(model.lmin, model.lmax + 1)]
     rows, summaries, labels, flagged = [], [], [], []
     for iid in indicator_ids:
         agg = aggregates[iid]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import altair as alt
 
-from ..display import level_name
+from ..display import level_label
 from ..i18n import t
 from ..model import MaturityModel
 from ..scoring import NA, Answer, Result
@@ -70,8 +70,8 @@ def level_colours(n: int) -> list[str]:
     return out
 
 
-NA_FILL = "#BDBDBD"  # neutral grey: no level, but answered
-NONE_FILL = "#FFFFFF"  # white with a dashed frame: not answered yet
+_NA_FILL = "#BDBDBD"  # neutral grey: no level, but answered
+_NONE_FILL = "#FFFFFF"  # white with a dashed frame: not answered yet
 
 
 def heatmap(
@@ -92,8 +92,8 @@ def heatmap(
     na_col, none_col = t("chart.na", lang), t("chart.unanswered", lang)
     levels = list(range(model.lmin, model.lmax + 1))
     columns = [f"{lv}" for lv in levels] + [na_col, none_col]
-    names = [f"{lv} {level_name(model, lv, lang)}".strip() for lv in levels]
-    fills = [*level_colours(len(levels)), NA_FILL, NONE_FILL]
+    names = [level_label(model, lv, lang) for lv in levels]
+    fills = [*level_colours(len(levels)), _NA_FILL, _NONE_FILL]
     buckets = [*names, na_col, none_col]
     fill_of = dict(zip(buckets, fills, strict=True))
     rows = []
