@@ -25,6 +25,7 @@ from .fonts import BOLD, REGULAR
 __all__ = [
     "FALLBACK_ENV",
     "FAMILY",
+    "LINE_SPACING",
     "NO_LINE_END",
     "NO_LINE_START",
     "PLACEHOLDER",

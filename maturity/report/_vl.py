@@ -27,8 +27,10 @@ import tempfile
 import threading
 from functools import cache
 from pathlib import Path
+from types import ModuleType
+from typing import cast
 
-LOG = logging.getLogger(__name__)
+_LOG = logging.getLogger(__name__)
 
 # The shipped subset under a family name of its own, for the PDF's charts (see ``_chart_fonts``).
 REPORT_FONT = "Maturity Report Sans SC"
@@ -81,7 +83,7 @@ def _chart_fonts() -> tuple[str, tuple[str, ...]]:
     try:
         return REPORT_FONT, (str(_renamed_subset()),)
     except Exception:  # an unwritable disk or an unreadable font: the slower family still works
-        LOG.warning("chart font copy unavailable; PDF charts use the shipped family", exc_info=True)
+        _LOG.warning("chart font copy unavailable; PDF charts use the shipped family", exc_info=True)
         from ..charts import FONT
         from .fonts import FONT_DIR
 
@@ -112,7 +114,7 @@ def _renamed_subset() -> Path:
             if all((target / n).is_file() for n in names):
                 return target
         except OSError:
-            LOG.debug("cannot write chart fonts under %s", base, exc_info=True)
+            _LOG.debug("cannot write chart fonts under %s", base, exc_info=True)
     raise OSError("no writable directory for the chart fonts")
 
 
@@ -174,9 +176,9 @@ class _Helper:
         if body[:1] == b"o":
             return body[1:].decode()
         if body[:1] == b"e":
-            LOG.debug("chart helper: %s", body[1:].decode(errors="replace"))
+            _LOG.debug("chart helper: %s", body[1:].decode(errors="replace"))
         else:
-            LOG.warning("chart helper stopped; charts are drawn in this process")
+            _LOG.warning("chart helper stopped; charts are drawn in this process")
             self.broken = True
             self.close()
         return None
@@ -208,7 +210,7 @@ def start() -> None:
         try:
             _helper = _Helper(_chart_fonts()[1])
         except (OSError, ValueError, subprocess.SubprocessError):
-            LOG.warning("cannot start the chart helper; charts are drawn in this process", exc_info=True)
+            _LOG.warning("cannot start the chart helper; charts are drawn in this process", exc_info=True)
             _no_helper = True
             return
         if not _atexit_registered:
@@ -229,15 +231,15 @@ def to_svg(spec: str) -> str:
             svg = _helper.draw(spec)
             if svg is not None:
                 return svg
-    return _here().vegalite_to_svg(spec)
+    return cast(str, _here().vegalite_to_svg(spec))
 
 
 def svg_to_png(svg: str, scale: float = 2) -> bytes:
     """A chart's SVG as PNG, drawn in this process with the charts' fonts."""
-    return _here().svg_to_png(svg, scale=scale)
+    return cast(bytes, _here().svg_to_png(svg, scale=scale))
 
 
-def _here():  # the vl_convert module
+def _here() -> ModuleType:  # the vl_convert module
     """vl-convert in this process, with the charts' fonts registered."""
     import vl_convert
 
