@@ -12,7 +12,7 @@ from ..model import HORIZONS, Criterion, Indicator
 from ..scoring import NA
 from ._data import ReportData, criterion_name, join_list, level_text, percent
 from ._page import GREY, INK, PANEL, RED, RULE, SMALL
-from ._pdf import Column, ReportPDF, Run
+from ._pdf import Cell, Column, ReportPDF, Run
 
 # ---------------------------------------------------------------- criteria
 
@@ -182,7 +182,7 @@ def roadmap_section(pdf: ReportPDF, d: ReportData) -> None:
         if not items:
             pdf.paragraph(t("report.roadmap.horizon_empty", L), size=SMALL, color=GREY, after=3)
             continue
-        rows = []
+        rows: list[list[Cell]] = []
         for item in items:
             n += 1
             a = item.action
@@ -224,7 +224,7 @@ def appendix(pdf: ReportPDF, d: ReportData) -> None:
     cols = [Column(t("report.appendix.col_level", L), 14, "C"), Column(t("report.appendix.col_name", L), 26),
             Column(t("report.appendix.col_stars", L), star_w), Column(t("report.appendix.col_description", L),
                                                                       pdf.body_width - 40 - star_w)]
-    rows = [[str(s.level), Run(m.t(s.name, L), "B", 9.5), Run(stars(m, s.level), "", 9, RED),
+    rows: list[list[Cell]] = [[str(s.level), Run(m.t(s.name, L), "B", 9.5), Run(stars(m, s.level), "", 9, RED),
              m.t(s.description, L) if s.description else "—"] for s in m.scale]
     pdf.data_table(cols, rows)
 

@@ -13,6 +13,7 @@ from functools import cache
 from fontTools.ttLib import TTFont, newTable
 from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from . import _pdftext
 from ._pdftext import FontInfo
@@ -37,6 +38,7 @@ def install_fonts(pdf: FPDF, fallbacks: bool) -> FontInfo:
     template, info = _font_template(fallbacks)
     try:
         for key, font in template.fonts.items():
+            assert isinstance(font, TTFFont)  # the template holds the fonts register_fonts added, TrueType all
             mine = copy.copy(font)
             mine.ttfont = TTFont(font.ttffile, recalcTimestamp=False, fontNumber=font.collection_font_number,
                                  lazy=True)

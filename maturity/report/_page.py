@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any, cast
 
 from fpdf.enums import XPos, YPos
 
@@ -101,7 +102,7 @@ class Page(_pdftext.FallbackSafeFPDF):
             width = self._widths[key] = super().get_string_width(s, normalized, markdown)
         return width
 
-    def output(self, *args: object, **kwargs: object) -> bytearray:  # type: ignore[override]
+    def output(self, *args: Any, **kwargs: Any) -> bytearray:  # type: ignore[override]
         """The PDF, without the fallback fonts that no page used (each would cost a subset)."""
         try:
             from fpdf.enums import PDFResourceType
@@ -111,7 +112,7 @@ class Page(_pdftext.FallbackSafeFPDF):
                 del self.fonts[key]
         except AttributeError:  # another fpdf2 version: embed them all
             LOG.debug("cannot prune unused fonts", exc_info=True)
-        return super().output(*args, **kwargs)
+        return cast(bytearray, super().output(*args, **kwargs))
 
     # Model texts (questions, answers, level descriptions) repeat in every report: their
     # broken lines are kept per font, size and width, like the widths above.

@@ -38,6 +38,9 @@ class Run:
     color: RGB = INK
 
 
+Cell = str | Run | Sequence[Run]  # what a table cell holds: plain text, one paragraph, or several
+
+
 @dataclass
 class Column:
     """A table column: heading, width in mm, alignment."""
@@ -71,7 +74,7 @@ class ReportPDF(Page):
 
     # -- tables
 
-    def data_table(self, columns: Sequence[Column], rows: Sequence[Sequence[str | Run | Sequence[Run]]], *,
+    def data_table(self, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *,
               size: float = SMALL + 0.5, pad: float = 1.6, zebra: bool = True, header: bool = True) -> None:
         """A table with a bold header row repeated on each page; long rows continue on the next page."""
         heads = [self._cell_lines([Run(c.title, "B", size, WHITE)], c.width - 2 * pad) for c in columns]

@@ -19,7 +19,7 @@ from ._data import (
     scored_criteria,
 )
 from ._page import GREY, INK, PANEL, RED, RULE, SMALL
-from ._pdf import Column, ReportPDF, Run
+from ._pdf import Cell, Column, ReportPDF, Run
 
 __all__ = ["chart_section", "cover", "narrative", "summary"]
 
@@ -170,7 +170,7 @@ def summary(pdf: ReportPDF, d: ReportData) -> None:
                 Column(t("report.summary.col_current", L), 32, "C"), Column(t("report.summary.col_target", L), 32,
                                                                             "C"),
                 Column(t("report.summary.col_gap", L), 30, "C")]
-        rows = []
+        rows: list[list[Cell]] = []
         for n, cid in enumerate(top, 1):
             c = r.criteria[cid]
             rows.append([str(n), Run(criterion_name(d, cid), "B"), fmt_level(c.score.level), fmt_level(c.target),

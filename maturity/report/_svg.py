@@ -50,7 +50,9 @@ def pixel_size(svg: str) -> tuple[float, float]:
 
 def _unwrap_groups(svg: str) -> str:
     """Drop the tags of <g> elements without attributes (their children stay where they are)."""
-    out, keep, pos = [], [], 0
+    out: list[str] = []
+    keep: list[bool] = []  # per open <g>: whether its tags stay
+    pos = 0
     for match in _SVG_GROUP.finditer(svg):
         out.append(svg[pos:match.start()])
         pos = match.end()
