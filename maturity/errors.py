@@ -53,6 +53,10 @@ STORAGE_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, sqlite3.Erro
 class MaturityError(Exception):
     """Base of every refusal of the core: a problem the user can act on, with its own message."""
 
+    def describe(self, lang: str) -> list[str]:
+        """The refusal as a user reads it, one line per problem (subclasses translate)."""
+        return [str(self)]
+
 
 class UnknownAssessment(MaturityError, KeyError):
     """No assessment behind this token (a KeyError too, as the store raised before)."""
@@ -67,6 +71,11 @@ class UnknownAssessment(MaturityError, KeyError):
 
 class SchemaTooNew(MaturityError, RuntimeError):
     """The database was created or upgraded by a newer version of this app."""
+
+    def describe(self, lang: str) -> list[str]:
+        from .i18n import t
+
+        return [t("failure.schema_too_new", lang)]
 
 
 # Defined beside their value types; importable from here as well (loaded on first use: no import cycle).

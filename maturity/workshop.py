@@ -71,6 +71,10 @@ class WorkshopError(MaturityError):
         """The reason in ``lang``."""
         return t(f"workshop_error.{self.code}", lang, **self.params)
 
+    def describe(self, lang: str) -> list[str]:
+        """The reason in ``lang``, as one line (the :class:`MaturityError` interface)."""
+        return [self.message(lang)]
+
 
 @dataclass(frozen=True)
 class Workshop:

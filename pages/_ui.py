@@ -16,11 +16,9 @@ from streamlit.errors import FragmentHandledException
 from streamlit.runtime.pages_manager import PagesManager
 
 from maturity import i18n
-from maturity.assessment import AssessmentInvalid
 from maturity.display import join_names
-from maturity.errors import STORAGE_ERRORS, log_failure, new_error_id
+from maturity.errors import STORAGE_ERRORS, MaturityError, log_failure, new_error_id
 from maturity.loader import Catalog, LoadedModel, load_folder, load_model_bytes
-from maturity.workshop import WorkshopError
 from pages._registry import PAGES  # re-exported: the pages link to each other by key
 
 if TYPE_CHECKING:  # imported where used (the store and the scoring at first use); named here for the types
@@ -144,9 +142,17 @@ def _store(url: str | None) -> Store:
 
 
 def store() -> Store:
-    """The shared Store (schema created once per process); a message with an error id and stop if unusable."""
+    """The shared Store (schema upgraded once per process); a translated message and stop if unusable.
+
+    A database made by a newer version of the app (``SchemaTooNew``, a ``MaturityError``) says so;
+    any other failure gives ``failure.unavailable`` with an error id, the details in the server log.
+    """
     try:
         return _store(os.environ.get("DATABASE_URL") or None)
+    except MaturityError as exc:
+        LOG.error("database refused: %s", exc)
+        st.error(" ".join(exc.describe(_lang())))
+        st.stop()
     except Exception as exc:
         st.error(failure_message(exc, "unavailable"))
         st.stop()
@@ -204,11 +210,11 @@ def guarded(flash: str | None = None, kind: str = "save", last_net: bool = False
         _report(failure_message(exc, kind), flash)
     except FragmentHandledException:
         raise  # a fragment has shown its own failure already
-    except (AssessmentInvalid, WorkshopError) as exc:
+    except MaturityError as exc:
         if flash is None:
             raise  # the page shows its own refusal
         # In a callback nothing else would catch it: the refusal is the message, not an "unexpected error".
-        lines = exc.describe(_lang()) if isinstance(exc, AssessmentInvalid) else [exc.message(_lang())]
+        lines = exc.describe(_lang())
         _report("\n\n".join(escape_md(line) for line in lines), flash)
     except Exception as exc:
         if not (last_net or flash is not None) or not details_hidden():

@@ -180,3 +180,18 @@ def test_the_cli_never_prints_the_password(monkeypatch, capsys):
     captured = capsys.readouterr()
     assert code != 0
     assert "s3cretpw" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_says_the_database_is_too_new_in_its_language(root, store, lang):
+    from pages._ui import _store
+    from tests import helpers
+
+    with store.db.write() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    _store.clear()
+    at = helpers.open_page(root, "history", lang)
+    text_shown = " ".join(e.value for e in at.error)
+    assert {"zh": "较新版本", "en": "newer version"}[lang] in text_shown
+    assert "9999" not in text_shown and not at.exception
+    _store.clear()
