@@ -47,6 +47,10 @@ CORE_MODULES = (
 )
 
 
+# Packages checked whole (every module in them).
+CORE_PACKAGES = ("maturity.charts", "maturity.migrations")
+
+
 def _mypy(root, *args: str) -> None:
     out = subprocess.run([sys.executable, "-m", "mypy", *args], cwd=root, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stdout + out.stderr
@@ -55,4 +59,5 @@ def _mypy(root, *args: str) -> None:
 @pytest.mark.slow
 def test_core_type_checks_strictly(root):
     modules = [arg for name in CORE_MODULES for arg in ("-m", name)]
+    modules += [arg for name in CORE_PACKAGES for arg in ("-p", name)]
     _mypy(root, "--follow-imports=silent", *modules)

@@ -142,7 +142,7 @@ def gap_bars(model: MaturityModel, result: Result, lang: str, *, font: str = FON
 def tags_bar(model: MaturityModel, result: Result, lang: str, *, font: str = FONT) -> Chart:
     """The index of every tag (e.g. 工作体系, 品牌体系, 传播体系) as horizontal bars."""
     ds = Datasets()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for tag in model.tags:
         s: Score = result.tags[tag.id]
         rows.append({"id": tag.id, "name": model.t(tag.name, lang), "index": s.index, "level": s.level,

@@ -133,8 +133,8 @@ def heatmap(
                  transform=[alt.FilterTransform(filter="datum.kind != 'empty'")], stroke="white", strokeWidth=2)
     frame = mark(data, "rect", at, transform=[alt.FilterTransform(filter=alt.datum.kind == "unanswered")],
                  fill=None, stroke=RED, strokeDash=[3, 2], strokeWidth=1.2)
-    text = mark(data, "text", {**at, "text": alt.Text("text:N"), "color": alt.Color("text_colour:N", scale=None)},
-                fontSize=10)
+    texts = mark(data, "text", {**at, "text": alt.Text("text:N"), "color": alt.Color("text_colour:N", scale=None)},
+                 fontSize=10)
     step = max(40, round(max(_text_width(c) for c in columns)) + 10)  # "Unanswered" needs more than 40 px
-    chart = alt.LayerChart(layer=[grid, cells, frame, text], width=alt.Step(step), height=alt.Step(20))
+    chart = alt.LayerChart(layer=[grid, cells, frame, texts], width=alt.Step(step), height=alt.Step(20))
     return finish(chart, font, ds)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 
@@ -72,7 +72,10 @@ class Datasets:
         return alt.NamedData(name=name)
 
 
-def mark(data: alt.NamedData, mark_type: str, encoding: dict[str, Any], *,
+_MarkType = Literal["bar", "circle", "line", "rect", "rule", "text", "tick"]  # the marks the charts use
+
+
+def mark(data: alt.NamedData, mark_type: _MarkType, encoding: dict[str, Any], *,
          transform: list[Any] | None = None, **props: Any) -> alt.Chart:
     """One layer: ``alt.Chart(data).mark_<type>(**props).encode(**encoding)`` in one constructor call.
 
@@ -81,7 +84,7 @@ def mark(data: alt.NamedData, mark_type: str, encoding: dict[str, Any], *,
     copy of a layer chart (``.properties()``, ``alt.layer()``) merges its layers' params again,
     deep-copying each layer twice.
     """
-    extra = {"transform": transform} if transform else {}
+    extra: dict[str, Any] = {"transform": transform} if transform else {}
     return alt.Chart(data, mark=alt.MarkDef(type=mark_type, **props) if props else mark_type,
                      encoding=alt.FacetedEncoding(**encoding), **extra)
 

@@ -80,13 +80,13 @@ def radar(
         cx, cy = math.cos(a), math.sin(a)
         align = "center" if abs(cx) < 0.2 else ("left" if cx > 0 else "right")
         baseline = "bottom" if cy > 0.8 else ("top" if cy < -0.8 else "middle")
-        value = fmt_level(cr.score.level) + " / " + fmt_level(cr.target)
+        shown = fmt_level(cr.score.level) + " / " + fmt_level(cr.target)
         if cr.low_confidence:
-            value += t("chart.low_confidence_short", lang)
+            shown += t("chart.low_confidence_short", lang)
         spokes.append({"x": 0.0, "y": 0.0, "x2": cx, "y2": cy})
         # One string with a line break, not a list: Streamlit ships chart data as Arrow, where a
         # list would be drawn as "[name,value]"; vl-convert and the browser both honour lineBreak.
-        tips.append({"text": f"{model.t(crit.name, lang)}\n{value}", "x": 1.13 * cx, "y": 1.13 * cy,
+        tips.append({"text": f"{model.t(crit.name, lang)}\n{shown}", "x": 1.13 * cx, "y": 1.13 * cy,
                      "align": align, "baseline": baseline})
 
     dom = alt.Scale(domain=[-1.4, 1.4], nice=False, zero=False)
