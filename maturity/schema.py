@@ -2,7 +2,7 @@
 
 Map of the tables::
 
-    schema_version      one row per applied schema version
+    schema_version      one row per schema version before Alembic (kept: the release before reads it)
     model_snapshots     exact model text, by sha256 (assessments point here)
     assessments         one self-check, reached by its bearer token
       answers           (assessment, indicator) -> level or N/A
@@ -14,7 +14,9 @@ Map of the tables::
       consensus         (workshop, indicator) -> the level the room agreed on
     lookup_failures     one row per failed join-code lookup (hashed session / address), for a short while
 
-``Store.create_schema`` creates every table of this ``metadata`` in one go.
+The migrations in :mod:`maturity.migrations` create and change these tables (``Store.create_schema``
+runs them); a change here needs a new revision there, and tests/test_migrations.py checks that the
+migrated database matches this ``metadata``.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from sqlalchemy import (
     TypeDecorator,
 )
 
-SCHEMA_VERSION = 2  # 2: the workshop tables
+SCHEMA_VERSION = 2  # 2: the workshop tables; the last version before Alembic revisions (maturity/migrations)
 
 # Stable constraint names, so that later migrations can refer to them on every dialect.
 metadata = MetaData(
@@ -193,8 +195,7 @@ consensus = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-# Failed join-code lookups of the last minutes (maturity.throttle). A table added later is created
-# by ``create_all`` on an existing database, so it needs no schema version of its own.
+# Failed join-code lookups of the last minutes (maturity.throttle); added by migration 0002.
 lookup_failures = Table(
     "lookup_failures",
     metadata,
