@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from maturity.loader import load_model_text
 
 
@@ -24,3 +26,56 @@ def test_format_doc_lists_every_key_of_the_schema(root):
     for cls in (MaturityModel, ScaleLevel, Tag, Group, Criterion, Indicator, Action):
         for name in cls.model_fields:
             assert re.search(rf"\b{name}:", structure), f"{cls.__name__}.{name} is not documented"
+
+
+# ---------------------------------------------------------------- the layout docs name the tree that exists
+
+_PATH = re.compile(r"(?<![\w./-])((?:[\w-]+/)*[\w-]+(?:\.py|\.md|/))(?![\w/])")
+# where a short name in the docs may live: the repository, the core, the pages, the docs
+_BASES = ("", "maturity/", "pages/", "docs/")
+
+
+def _layout_section(root) -> str:
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    return re.search(r"^## Layout\n(.*?)(?=^## )", readme, flags=re.S | re.M).group(1)
+
+
+def _named_paths(text: str) -> set[str]:
+    """Every path-like word (``x.py``, ``x.md``, ``dir/``) of ``text``; placeholders (``<key>``, ``*``) and URLs left out."""
+    text = re.sub(r"\S*[<*{]\S*|https?://\S+", " ", text)
+    return set(_PATH.findall(text))
+
+
+def _core_modules(root) -> list[str]:
+    """maturity/**/*.py relative to maturity/, without package __init__s and the migration revisions."""
+    core = root / "maturity"
+    return sorted(
+        p.relative_to(core).as_posix() for p in core.rglob("*.py")
+        if p.name != "__init__.py" and "versions" not in p.relative_to(core).parts
+    )
+
+
+@pytest.mark.parametrize("doc", ["README.md#Layout", "docs/architecture.md"])
+def test_every_path_the_layout_docs_name_exists(root, doc):
+    text = _layout_section(root) if doc.startswith("README") else (root / doc).read_text(encoding="utf-8")
+    named = _named_paths(text)
+    assert len(named) > 10, named
+    missing = [p for p in sorted(named) if not any((root / base / p).exists() for base in _BASES)]
+    assert not missing, f"{doc} names what does not exist: {missing}"
+
+
+def test_architecture_names_every_core_module(root):
+    named = _named_paths((root / "docs/architecture.md").read_text(encoding="utf-8"))
+    named |= {p.removeprefix("maturity/") for p in named}
+    missing = [m for m in _core_modules(root) if m not in named]
+    assert not missing, f"docs/architecture.md does not name {missing}"
+
+
+def test_readme_layout_names_every_top_level_core_module_and_package(root):
+    named = _named_paths(_layout_section(root))
+    named |= {p.removeprefix("maturity/") for p in named}
+    core = root / "maturity"
+    top = [p.name for p in core.glob("*.py") if p.name not in {"__init__.py", "__main__.py"}]
+    top += [p.name + "/" for p in core.iterdir() if p.is_dir() and (p / "__init__.py").exists()]
+    missing = sorted(m for m in top if m not in named)
+    assert not missing, f"README's Layout does not name {missing}"
