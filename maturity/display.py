@@ -4,7 +4,8 @@
 - levels: :func:`stars`, :func:`level_name` ('' when undefined, for labels that may be empty),
   :func:`level_name_or_number` (the number when undefined, for table cells that must say something),
   :func:`level_label` ('3 Defined', or '2.5' between levels)
-- lists: :func:`join_names` with :func:`list_sep` — '、' in Chinese, ', ' otherwise
+- lists: :func:`join_names` with :func:`list_sep` — '、' in Chinese, ', ' otherwise; :func:`label_value`
+  ('引领力：62.5' / 'Leading: 62.5') and :func:`join_spaced` (facts on one line, set apart by wide spaces)
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ __all__ = [
     "fmt_index",
     "fmt_level",
     "join_names",
+    "join_spaced",
+    "label_value",
     "level_label",
     "level_name",
     "level_name_or_number",
@@ -75,3 +78,13 @@ def list_sep(lang: str) -> str:
 def join_names(names: Iterable[str], lang: str) -> str:
     """Names as one list in ``lang``: 'A、B、C' or 'A, B, C'."""
     return list_sep(lang).join(names)
+
+
+def label_value(label: str, value: str, lang: str) -> str:
+    """A label and its value: '引领力：62.5' with the full-width colon in Chinese, 'Leading: 62.5' otherwise."""
+    return f"{label}：{value}" if lang == "zh" else f"{label}: {value}"
+
+
+def join_spaced(items: Iterable[str], lang: str) -> str:
+    """Facts on one line, set apart by two ideographic spaces in Chinese, four spaces otherwise."""
+    return ("\u3000\u3000" if lang == "zh" else "    ").join(items)

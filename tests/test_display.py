@@ -9,6 +9,8 @@ from maturity.display import (
     fmt_index,
     fmt_level,
     join_names,
+    join_spaced,
+    label_value,
     level_label,
     level_name,
     level_name_or_number,
@@ -88,3 +90,17 @@ def test_list_sep_matches_the_reports_catalogue(lang, sep):
 def test_all_names_the_public_functions():
     public = {n for n in vars(display) if not n.startswith("_") and n not in {"annotations", "Iterable", "MaturityModel"}}
     assert set(display.__all__) == public
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("zh", "引领力：62.5"), ("en", "Leading: 62.5")])
+def test_label_value(lang, shown):
+    assert label_value(shown.split("：")[0].split(":")[0], "62.5", lang) == shown
+
+
+@pytest.mark.parametrize(("items", "lang", "shown"), [
+    (["三力：60.0", "五化：50.0"], "zh", "三力：60.0\u3000\u3000五化：50.0"),
+    (["Powers: 60.0", "Systems: 50.0"], "en", "Powers: 60.0    Systems: 50.0"),
+    ([], "en", ""),
+])
+def test_join_spaced(items, lang, shown):
+    assert join_spaced(items, lang) == shown

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..aggregate import IndicatorAggregate
-from ..display import fmt_index, fmt_level, stars
+from ..display import fmt_index, fmt_level, join_spaced, label_value, stars
 from ..i18n import t
 from ..model import HORIZONS, Criterion, Indicator
 from ..scoring import NA
@@ -55,17 +55,16 @@ def _criterion(pdf: ReportPDF, d: ReportData, crit: Criterion) -> None:
     pdf.line(pdf.l_margin, y + 8, pdf.l_margin + pdf.body_width, y + 8)
     pdf.set_xy(pdf.l_margin, y + 9.5)
 
-    sep = "：" if L == "zh" else ": "
     achieved = level_text(d, c.achieved)
     if c.achieved is not None:
         achieved += " " + stars(m, c.achieved)
-    facts = [f"{t('report.criteria.achieved', L)}{sep}{achieved}"]
+    facts = [label_value(t("report.criteria.achieved", L), achieved, L)]
     if c.target is not None:
         target = t("report.level_n", L, level=fmt_level(c.target).removesuffix(".0"))
         gap = t("report.criteria.gap_value", L, gap=fmt_level(c.gap)) if c.gap is not None else "—"
-        facts.append(f"{t('report.criteria.target', L)}{sep}{target}")
-        facts.append(f"{t('report.criteria.gap', L)}{sep}{gap}")
-    pdf.paragraph(("　　" if L == "zh" else "    ").join(facts), size=10, after=1)
+        facts.append(label_value(t("report.criteria.target", L), target, L))
+        facts.append(label_value(t("report.criteria.gap", L), gap, L))
+    pdf.paragraph(join_spaced(facts, L), size=10, after=1)
     if c.low_confidence:
         pdf.set_x(pdf.l_margin)
         pdf.tag(t("report.criteria.low_confidence", L))

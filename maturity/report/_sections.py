@@ -6,7 +6,7 @@ printed with the pages' formatters. The detail sections are in ``_details``.
 
 from __future__ import annotations
 
-from ..display import fmt_index, fmt_level, level_name, stars
+from ..display import fmt_index, fmt_level, join_spaced, label_value, level_name, stars
 from ..i18n import t
 from ._data import (
     ReportData,
@@ -146,11 +146,9 @@ def summary(pdf: ReportPDF, d: ReportData) -> None:
         return
 
     pdf.heading(t("report.summary.groups", L), 3)
-    items = [f"{m.t(g.name, L)}：{fmt_index(r.groups[g.id].index)}" if L == "zh"
-             else f"{m.t(g.name, L)}: {fmt_index(r.groups[g.id].index)}" for g in m.groups]
-    items += [f"{m.t(tag.name, L)}：{fmt_index(r.tags[tag.id].index)}" if L == "zh"
-              else f"{m.t(tag.name, L)}: {fmt_index(r.tags[tag.id].index)}" for tag in m.tags]
-    pdf.paragraph("　　".join(items) if L == "zh" else "    ".join(items))
+    items = [label_value(m.t(g.name, L), fmt_index(r.groups[g.id].index), L) for g in m.groups]
+    items += [label_value(m.t(tag.name, L), fmt_index(r.tags[tag.id].index), L) for tag in m.tags]
+    pdf.paragraph(join_spaced(items, L))
 
     defined = scored_criteria(d)
     strong = max(defined, key=lambda c: c.score.value or 0.0)
