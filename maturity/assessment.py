@@ -31,6 +31,25 @@ from .limits import MAX_WORKSHOP_TITLE as MAX_WORKSHOP_TITLE
 from .model import MAX_VERSION, MaturityModel
 from .scoring import NA, Answer
 
+__all__ = [
+    "FORMAT",
+    "MAX_ASSESSMENT_BYTES",
+    "MAX_DEPTH",
+    "MAX_NAME",
+    "MAX_NOTE",
+    "MAX_NUMBER_CHARS",
+    "MAX_PARTICIPANT_NAME",
+    "MAX_REGION",
+    "MAX_WORKSHOP_TITLE",
+    "Assessment",
+    "AssessmentError",
+    "AssessmentInvalid",
+    "describe",
+    "parse",
+    "parse_bytes",
+    "read_json",
+]
+
 FORMAT = "maturity-assessment/1"
 _TOP_KEYS = ("format", "model", "organisation", "assessed_at", "language", "answers", "notes", "targets")
 

@@ -34,8 +34,8 @@ __all__ = [
     "resolve_url",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQLITE = ROOT / "data" / "maturity.db"
+_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE = _ROOT / "data" / "maturity.db"
 BUSY_TIMEOUT_MS = 10_000
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _WRITE = "maturity_write"

@@ -24,6 +24,19 @@ from .model import (
     Tag,
 )
 
+__all__ = [
+    "TEXT_KEYS",
+    "Catalog",
+    "LoadedModel",
+    "ModelError",
+    "ModelLoadError",
+    "format_path",
+    "load_folder",
+    "load_model",
+    "load_model_bytes",
+    "load_model_text",
+]
+
 TEXT_KEYS = frozenset({"title", "description", "name", "question", "help", "detail", "owner"})
 
 

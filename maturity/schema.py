@@ -41,6 +41,24 @@ from sqlalchemy import (
     TypeDecorator,
 )
 
+__all__ = [
+    "ASSESSMENT_CHILDREN",
+    "SCHEMA_VERSION",
+    "UTCDateTime",
+    "answers",
+    "assessments",
+    "consensus",
+    "lookup_failures",
+    "metadata",
+    "model_snapshots",
+    "notes",
+    "participants",
+    "schema_version",
+    "targets",
+    "workshop_answers",
+    "workshops",
+]
+
 SCHEMA_VERSION = 2  # 2: the workshop tables; the last version before Alembic revisions (maturity/migrations)
 
 # Stable constraint names, so that later migrations can refer to them on every dialect.
@@ -72,9 +90,10 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+        stamp: dt.datetime = value
+        if stamp.tzinfo is None:
+            return stamp.replace(tzinfo=dt.UTC)
+        return stamp.astimezone(dt.UTC)
 
 
 schema_version = Table(

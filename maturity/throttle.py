@@ -26,6 +26,14 @@ from .db import Database, now
 if TYPE_CHECKING:
     from .store import Store
 
+__all__ = [
+    "PER_ADDRESS",
+    "PER_SESSION",
+    "WINDOW",
+    "Client",
+    "LookupLimit",
+]
+
 PER_SESSION = 6  # a person mistyping a code a few times
 PER_ADDRESS = 30  # a room behind one NAT address, each mistyping now and then
 WINDOW = dt.timedelta(minutes=10)

@@ -39,6 +39,7 @@ CORE_MODULES = (
     "maturity.report._pdf",
     "maturity.report._pdftext",
     "maturity.revisions",
+    "maturity.schema",
     "maturity.scoring",
     "maturity.settings",
     "maturity.spreadsheet",
