@@ -1,7 +1,9 @@
 """Persistence of assessments and model snapshots: SQLite by default, PostgreSQL via DATABASE_URL.
 
-One :class:`Store` holds one SQLAlchemy ``Engine`` and is safe to share between threads
-(Streamlit's ``cache_resource``): every call opens its own short transaction. Every write
+One :class:`Store` holds one :class:`maturity.db.Database` (engine and transactions) and is safe to
+share between threads (Streamlit's ``cache_resource``): every call opens its own short transaction.
+The record types live in :mod:`maturity.records`, the snapshot cache in :mod:`maturity.snapshots`;
+both are re-exported here. Every write
 is validated with :func:`maturity.assessment.parse` against the model snapshot the
 assessment was created with, so the store refuses what an import would refuse.
 
@@ -13,115 +15,40 @@ and returns the questions changed elsewhere meanwhile as conflicts instead of ov
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import re
-import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, delete, func, inspect, select, update
 
 from . import migrations
 from . import schema as S
-from .assessment import FORMAT, Assessment, AssessmentError, AssessmentInvalid, parse
+from .assessment import Assessment, parse
 from .db import DEFAULT_SQLITE, Database, is_token, new_token, resolve_url
 from .db import now as _now
 from .errors import SchemaTooNew, UnknownAssessment
-from .loader import LoadedModel, load_model_text
-from .model import MaturityModel
+from .loader import LoadedModel
+from .records import (
+    AssessmentRecord,
+    AssessmentSummary,
+    answer_of,
+    check_step,
+    kept_notes,
+    number,
+    org_name,
+    record_of,
+    revision_of,
+    validate,
+)
 from .revisions import Conflict, Entry, SaveResult, merge
 from .scoring import NA, Answer
+from .snapshots import Snapshots
 
 __all__ = [
     "DEFAULT_SQLITE", "AssessmentRecord", "AssessmentSummary", "Database", "SchemaTooNew", "Store",
     "UnknownAssessment", "resolve_url",
 ]
 
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-_MAX_LANGUAGE = 16
-_MAX_CACHED_MODELS = 64
-
-
-@dataclass
-class AssessmentRecord:
-    """One stored assessment with everything entered so far."""
-
-    token: str
-    model_id: str
-    model_version: str
-    model_sha256: str
-    organisation: dict[str, Any]
-    language: str
-    assessed_at: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    current_step: int = 0
-    answers: dict[str, Answer] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
-    targets: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def revision(self) -> str:
-        """Changes with every write to the assessment (its answers, notes, targets, profile or step)."""
-        return _revision(self.updated_at)
-
-    def entry(self, indicator_id: str) -> Entry:
-        """The stored answer and note of one question (the baseline a page shows)."""
-        return Entry(self.answers.get(indicator_id), self.notes.get(indicator_id, ""))
-
-    def to_assessment(self) -> Assessment:
-        """The ``maturity-assessment/1`` form of this record (for export and scoring)."""
-        return Assessment(
-            model_id=self.model_id,
-            model_version=self.model_version,
-            organisation=dict(self.organisation),
-            assessed_at=self.assessed_at,
-            language=self.language,
-            answers=dict(self.answers),
-            notes=dict(self.notes),
-            targets=dict(self.targets),
-        )
-
-
-@dataclass(frozen=True)
-class AssessmentSummary:
-    """One line of the history / portfolio list."""
-
-    token: str
-    model_id: str
-    model_version: str
-    model_sha256: str
-    organisation: dict[str, Any]
-    language: str
-    assessed_at: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    answered: int  # answers given, N/A included
-
-
-def _number(level: float) -> float:
-    """Whole levels come back as ``int``, like :func:`maturity.assessment.parse` returns them."""
-    return int(level) if float(level).is_integer() else float(level)
-
-
-def _answer(level: float | None, is_na: bool) -> Answer:
-    return NA if is_na or level is None else _number(level)
-
-
-def _clean(note: str) -> str:
-    # PostgreSQL refuses NUL in text; it is never meaningful in a note, so drop it on every dialect alike.
-    return note.replace("\x00", "")
-
-
-def _kept_notes(notes: Mapping[str, str]) -> dict[str, str]:
-    """Notes worth a row: blank ones mean "no note"."""
-    return {k: _clean(v) for k, v in notes.items() if _clean(v).strip()}
-
-
-def _org_name(org: Mapping[str, Any]) -> str:
-    return str(org.get("name") or "").strip()[:500]
 
 
 class Store:
@@ -131,8 +58,7 @@ class Store:
         self.db: Database = url if isinstance(url, Database) else Database(url)
         self.dialect: str = self.db.dialect
         self.url: str = self.db.url
-        self._models: dict[str, LoadedModel] = {}
-        self._models_lock = threading.Lock()
+        self.snapshots = Snapshots(self.db)
 
     @property
     def engine(self) -> Engine:
@@ -167,46 +93,16 @@ class Store:
     def save_model_snapshot(self, loaded: LoadedModel) -> str:
         """Store the exact model text (once per sha256) and return its sha256."""
         with self.db.write() as conn:
-            return self._save_snapshot(conn, loaded)
-
-    def _save_snapshot(self, conn: Connection, loaded: LoadedModel) -> str:
-        digest = hashlib.sha256(loaded.source.encode("utf-8")).hexdigest()
-        if digest != loaded.sha256:
-            raise ValueError("LoadedModel.sha256 does not match its source text")
-        stmt = self.db.insert(S.model_snapshots).values(
-            sha256=digest, model_id=loaded.model.id, version=loaded.model.version,
-            source=loaded.source, created_at=_now(),
-        )
-        conn.execute(stmt.on_conflict_do_nothing(index_elements=["sha256"]))
-        return digest
+            return self.snapshots.save(conn, loaded)
 
     def get_model_snapshot(self, sha256: str) -> LoadedModel | None:
         """The model an assessment was answered against, re-parsed from its stored text."""
-        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
-            return None
-        with self.db.read() as conn:
-            return self._snapshot(conn, sha256)
+        return self.snapshots.get(sha256)
 
-    def _snapshot(self, conn: Connection, sha256: str) -> LoadedModel | None:
-        with self._models_lock:
-            if sha256 in self._models:
-                return self._models[sha256]
-        source = conn.scalar(select(S.model_snapshots.c.source).where(S.model_snapshots.c.sha256 == sha256))
-        if source is None:
-            return None
-        return self._remember(sha256, load_model_text(source, f"snapshot:{sha256[:12]}"))
+    def get_model_snapshots(self, shas: Sequence[str]) -> dict[str, LoadedModel]:
+        """The models behind ``shas`` (unknown ones left out): cached ones without a query, the others in one."""
+        return self.snapshots.get_many(shas)
 
-    def _remember(self, sha256: str, loaded: LoadedModel) -> LoadedModel:
-        with self._models_lock:  # a snapshot never changes once committed, so caching it is always right
-            if len(self._models) >= _MAX_CACHED_MODELS:
-                self._models.clear()
-            return self._models.setdefault(sha256, loaded)
-
-    def _model_of(self, conn: Connection, sha256: str) -> MaturityModel:
-        loaded = self._snapshot(conn, sha256)
-        if loaded is None:  # the foreign key makes this impossible short of manual edits
-            raise LookupError(f"model snapshot {sha256} is missing")
-        return loaded.model
 
     # -- assessments -------------------------------------------------------------------
 
@@ -214,13 +110,13 @@ class Store:
         self, loaded: LoadedModel, organisation: dict[str, Any], language: str = "zh", assessed_at: str | None = None
     ) -> AssessmentRecord:
         """Start a new assessment of ``loaded`` with a fresh unguessable token."""
-        checked = _validate(loaded.model, organisation=organisation, language=language,
+        checked = validate(loaded.model, organisation=organisation, language=language,
                             assessed_at=assessed_at or dt.date.today().isoformat())
         with self.db.write() as conn:
             return self._insert_assessment(conn, loaded, checked)[0]
 
     def _insert_assessment(self, conn: Connection, loaded: LoadedModel, a: Assessment) -> tuple[AssessmentRecord, int]:
-        sha = self._save_snapshot(conn, loaded)
+        sha = self.snapshots.save(conn, loaded)
         now = _now()
         record = AssessmentRecord(
             token=new_token(), model_id=loaded.model.id, model_version=loaded.model.version,
@@ -230,7 +126,7 @@ class Store:
         aid = conn.scalar(S.assessments.insert().values(
             token=record.token, model_sha256=sha, model_id=record.model_id, model_version=record.model_version,
             organisation=json.dumps(record.organisation, ensure_ascii=False),
-            organisation_name=_org_name(record.organisation), language=record.language,
+            organisation_name=org_name(record.organisation), language=record.language,
             assessed_at=record.assessed_at, current_step=0, created_at=now, updated_at=now,
         ).returning(S.assessments.c.id))
         return record, aid
@@ -249,9 +145,9 @@ class Store:
             notes = conn.execute(select(S.notes.c.indicator_id, S.notes.c.text).where(S.notes.c.assessment_id == aid))
             targets = conn.execute(select(S.targets.c.criterion_id, S.targets.c.level)
                                    .where(S.targets.c.assessment_id == aid))
-            return _record(row, {r.indicator_id: _answer(r.level, r.is_na) for r in answers},
+            return record_of(row, {r.indicator_id: answer_of(r.level, r.is_na) for r in answers},
                            {r.indicator_id: r.text for r in notes},
-                           {r.criterion_id: _number(r.level) for r in targets})
+                           {r.criterion_id: number(r.level) for r in targets})
 
     def get_assessments(self, tokens: Sequence[str]) -> dict[str, AssessmentRecord]:
         """The assessments behind ``tokens`` (unknown or malformed ones left out), in four queries whatever their number."""
@@ -268,28 +164,14 @@ class Store:
             if ids:
                 for r in conn.execute(select(S.answers.c.assessment_id, S.answers.c.indicator_id, S.answers.c.level,
                                              S.answers.c.is_na).where(S.answers.c.assessment_id.in_(ids))):
-                    answers[r.assessment_id][r.indicator_id] = _answer(r.level, r.is_na)
+                    answers[r.assessment_id][r.indicator_id] = answer_of(r.level, r.is_na)
                 for r in conn.execute(select(S.notes.c.assessment_id, S.notes.c.indicator_id, S.notes.c.text)
                                       .where(S.notes.c.assessment_id.in_(ids))):
                     notes[r.assessment_id][r.indicator_id] = r.text
                 for r in conn.execute(select(S.targets.c.assessment_id, S.targets.c.criterion_id, S.targets.c.level)
                                       .where(S.targets.c.assessment_id.in_(ids))):
-                    targets[r.assessment_id][r.criterion_id] = _number(r.level)
-        return {r.token: _record(r, answers[r.id], notes[r.id], targets[r.id]) for r in rows}
-
-    def get_model_snapshots(self, shas: Sequence[str]) -> dict[str, LoadedModel]:
-        """The models behind ``shas`` (unknown ones left out): cached ones without a query, the others in one."""
-        wanted = {s for s in shas if isinstance(s, str) and _SHA256.fullmatch(s)}
-        with self._models_lock:
-            found = {s: self._models[s] for s in wanted if s in self._models}
-        missing = sorted(wanted - set(found))
-        if missing:
-            with self.db.read() as conn:
-                rows = conn.execute(select(S.model_snapshots.c.sha256, S.model_snapshots.c.source)
-                                    .where(S.model_snapshots.c.sha256.in_(missing))).all()
-            for r in rows:
-                found[r.sha256] = self._remember(r.sha256, load_model_text(r.source, f"snapshot:{r.sha256[:12]}"))
-        return found
+                    targets[r.assessment_id][r.criterion_id] = number(r.level)
+        return {r.token: record_of(r, answers[r.id], notes[r.id], targets[r.id]) for r in rows}
 
     def _touch(self, conn: Connection, token: str) -> Row[Any]:
         """Bump updated_at (locking the assessment row first, so concurrent writers queue, never deadlock)."""
@@ -322,14 +204,14 @@ class Store:
         ids = sorted(set(answers) | set(notes))
         if baseline is not None and not set(ids) <= set(baseline):
             raise ValueError(f"no baseline for {sorted(set(ids) - set(baseline))}")
-        _check_step(current_step)
+        check_step(current_step)
         with self.db.write() as conn:
             aid, sha = self._touch(conn, token)
-            model = self._model_of(conn, sha)
+            model = self.snapshots.model_of(conn, sha)
             # A note the page left as it was shown is not written, so it is not checked either: one stored
             # before the length limit existed must not block saving the answers beside it.
             changed = {k: v for k, v in notes.items() if baseline is None or v != (baseline[k].note or "")}
-            checked = _validate(model, answers={k: v for k, v in answers.items() if v is not None}, notes=changed)
+            checked = validate(model, answers={k: v for k, v in answers.items() if v is not None}, notes=changed)
             note_of = {**notes, **checked.notes}
             given = {k: checked.answers.get(k) if answers.get(k) is not None else None for k in answers}
             stored = self._entries(conn, aid, ids)
@@ -353,12 +235,12 @@ class Store:
             revision = conn.scalar(select(S.assessments.c.updated_at).where(S.assessments.c.id == aid))
             current = {**stored, **{k: v.normal() for k, v in writes.items()}}
         return SaveResult(written=tuple(k for k in ids if k in writes and writes[k].normal() != stored[k]),
-                          conflicts=tuple(conflicts), current=current, revision=_revision(revision))
+                          conflicts=tuple(conflicts), current=current, revision=revision_of(revision))
 
     def _entries(self, conn: Connection, aid: int, ids: list[str]) -> dict[str, Entry]:
         """The stored answer and note of each of ``ids`` (an empty Entry where there is none)."""
         a, n = S.answers, S.notes
-        levels = {r.indicator_id: _answer(r.level, r.is_na) for r in conn.execute(
+        levels = {r.indicator_id: answer_of(r.level, r.is_na) for r in conn.execute(
             select(a.c.indicator_id, a.c.level, a.c.is_na).where(a.c.assessment_id == aid, a.c.indicator_id.in_(ids)))}
         texts = {r.indicator_id: r.text for r in conn.execute(
             select(n.c.indicator_id, n.c.text).where(n.c.assessment_id == aid, n.c.indicator_id.in_(ids)))}
@@ -388,7 +270,7 @@ class Store:
         """Set the user's own target levels per criterion; None clears one."""
         with self.db.write() as conn:
             aid, sha = self._touch(conn, token)
-            checked = _validate(self._model_of(conn, sha), targets=dict(targets))
+            checked = validate(self.snapshots.model_of(conn, sha), targets=dict(targets))
             cleared = sorted(k for k, v in targets.items() if v is None)
             if cleared:
                 conn.execute(delete(S.targets).where(S.targets.c.assessment_id == aid,
@@ -410,7 +292,7 @@ class Store:
     ) -> None:
         """Change the profile, language, date or the questionnaire step; unknown token -> UnknownAssessment."""
         values: dict[str, Any] = {}
-        _check_step(current_step)
+        check_step(current_step)
         if current_step is not None:
             values["current_step"] = current_step
         with self.db.write() as conn:
@@ -423,10 +305,10 @@ class Store:
             if assessed_at is not None:
                 parts["assessed_at"] = assessed_at
             if parts:
-                checked = _validate(self._model_of(conn, sha), **parts)
+                checked = validate(self.snapshots.model_of(conn, sha), **parts)
                 if organisation is not None:
                     values["organisation"] = json.dumps(checked.organisation, ensure_ascii=False)
-                    values["organisation_name"] = _org_name(checked.organisation)
+                    values["organisation_name"] = org_name(checked.organisation)
                 if language is not None:
                     values["language"] = checked.language
                 if assessed_at is not None:
@@ -473,17 +355,17 @@ class Store:
             record, aid = self._insert_assessment(conn, loaded, checked)
             self._insert_contents(conn, aid, checked, record.created_at)
         record.answers, record.targets = dict(checked.answers), dict(checked.targets)
-        record.notes = _kept_notes(checked.notes)
+        record.notes = kept_notes(checked.notes)
         return record
 
     def replace_from(self, token: str, assessment: Assessment) -> None:
         """Replace organisation, date, answers, notes and targets with a file's; all or nothing."""
         with self.db.write() as conn:
             aid, sha = self._touch(conn, token)
-            checked = parse(assessment.to_dict(), self._model_of(conn, sha))
+            checked = parse(assessment.to_dict(), self.snapshots.model_of(conn, sha))
             conn.execute(update(S.assessments).where(S.assessments.c.id == aid).values(
                 organisation=json.dumps(checked.organisation, ensure_ascii=False),
-                organisation_name=_org_name(checked.organisation), assessed_at=checked.assessed_at,
+                organisation_name=org_name(checked.organisation), assessed_at=checked.assessed_at,
             ))
             for table in S.ASSESSMENT_CHILDREN:
                 conn.execute(delete(table).where(table.c.assessment_id == aid))
@@ -499,7 +381,7 @@ class Store:
         if rows:
             conn.execute(S.answers.insert(), rows)
         note_rows = [{"assessment_id": aid, "indicator_id": k, "text": v, "updated_at": now}
-                     for k, v in _kept_notes(a.notes).items()]
+                     for k, v in kept_notes(a.notes).items()]
         if note_rows:
             conn.execute(S.notes.insert(), note_rows)
 
@@ -510,29 +392,3 @@ class Store:
             conn.execute(S.targets.insert(), rows)
 
 
-def _record(row: Row[Any], answers: dict[str, Answer], notes: dict[str, str],
-            targets: dict[str, float]) -> AssessmentRecord:
-    return AssessmentRecord(
-        token=row.token, model_id=row.model_id, model_version=row.model_version,
-        model_sha256=row.model_sha256, organisation=json.loads(row.organisation), language=row.language,
-        assessed_at=row.assessed_at, created_at=row.created_at, updated_at=row.updated_at,
-        current_step=row.current_step, answers=answers, notes=notes, targets=targets,
-    )
-
-
-def _check_step(step: int | None) -> None:
-    if step is not None and (isinstance(step, bool) or not isinstance(step, int) or step < 0):
-        raise ValueError("current_step must be a whole number of 0 or more")
-
-
-def _revision(updated_at: dt.datetime) -> str:
-    """An assessment's revision: its updated_at, which every write bumps (no extra column needed)."""
-    return updated_at.isoformat(timespec="microseconds")
-
-
-def _validate(model: MaturityModel, **parts: Any) -> Assessment:
-    """Check parts of an assessment with the file validator, so the store and imports agree."""
-    language = parts.get("language")
-    if isinstance(language, str) and len(language) > _MAX_LANGUAGE:
-        raise AssessmentInvalid([AssessmentError("language", "not_text")])
-    return parse({"format": FORMAT, "model": {"id": model.id, "version": model.version}, **parts}, model)

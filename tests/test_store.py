@@ -648,7 +648,7 @@ def test_history_is_scored_in_a_fixed_number_of_queries(store, tiny, model_facto
     for n in (2, 12):
         _fill(store, tiny, n if n == 2 else n - 2)
         summaries = store.list_assessments()
-        store._models.clear()  # as a fresh process would: every snapshot read from the database
+        store.snapshots.clear()  # as a fresh process would: every snapshot read from the database
         queries = _queries(store)
         history = load_history(store, summaries, "zh", "未命名")
         event.remove(store.engine, "before_cursor_execute", queries.listener)
