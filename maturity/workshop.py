@@ -18,15 +18,12 @@ Who may read what (each public method of :class:`WorkshopService`):
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import hmac
 import json
 import math
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import func, select, update
@@ -35,107 +32,44 @@ from sqlalchemy.exc import IntegrityError
 from . import schema as S
 from .aggregate import IndicatorAggregate, aggregate
 from .assessment import MAX_PARTICIPANT_NAME, MAX_WORKSHOP_TITLE
-from .db import Database
+from .db import Database, is_token
 from .db import now as _now
-from .errors import MaturityError
 from .i18n import t
 from .loader import LoadedModel
 from .model import MaturityModel
 from .scoring import NA, Answer
 from .store import Store
 from .throttle import Client, LookupLimit
+from .workshop_types import (
+    ANONYMITY_MIN,
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Participant,
+    Progress,
+    Workshop,
+    WorkshopError,
+    check_text,
+    hash_key,
+    level_of,
+    new_code,
+    normalise_code,
+    session_criteria,
+    workshop_of,
+)
 
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
-CODE_LENGTH = 6
-ANONYMITY_MIN = 3  # fewer answers than this: no breakdown in an anonymous session
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
-
-def _check_text(text: str, limit: int) -> None:
-    """Refuse, never cut, what either database would refuse: longer than its column, or holding NUL."""
-    if len(text) > limit:
-        raise WorkshopError("text_too_long", length=len(text), limit=limit)
-    if "\x00" in text:
-        raise WorkshopError("text_nul")
-
-
-class WorkshopError(MaturityError):
-    """A refused workshop action, with a translatable message."""
-
-    def __init__(self, reason: str, /, **params: Any) -> None:
-        super().__init__(reason)
-        self.code = reason
-        self.params = params
-
-    def message(self, lang: str = "en") -> str:
-        """The reason in ``lang``."""
-        return t(f"workshop_error.{self.code}", lang, **self.params)
-
-    def describe(self, lang: str) -> list[str]:
-        """The reason in ``lang``, as one line (the :class:`MaturityError` interface)."""
-        return [self.message(lang)]
-
-
-@dataclass(frozen=True)
-class Workshop:
-    """One live session."""
-
-    id: int
-    code: str
-    title: str
-    model_sha256: str
-    criteria: tuple[str, ...]
-    named: bool
-    pace: Literal["free", "guided"]
-    current_criterion: str | None
-    revealed: bool
-    language: str
-    created_at: dt.datetime
-    closed_at: dt.datetime | None
-
-    @property
-    def is_open(self) -> bool:
-        """True until the host closes the session."""
-        return self.closed_at is None
-
-
-@dataclass(frozen=True)
-class Participant:
-    """One person in a workshop, reached by a bearer token (``?p=`` in the link)."""
-
-    id: int
-    workshop_id: int
-    token: str
-    name: str | None
-
-
-@dataclass(frozen=True)
-class Progress:
-    """How far each participant is, for the host screen."""
-
-    participants: list[tuple[str, int]] = field(default_factory=list)  # (display name, answered)
-    total: int = 0
-
-
-def normalise_code(code: str) -> str:
-    """A typed code as stored: upper case, without spaces or dashes."""
-    return re.sub(r"[\s-]", "", code or "").upper()
-
-
-def new_code() -> str:
-    """A random join code from the unambiguous alphabet."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def session_criteria(model: MaturityModel, ws: Workshop) -> list[str]:
-    """The criteria of the session, in model order (all when no subset was chosen)."""
-    chosen = set(ws.criteria)
-    return [c.id for c in model.criteria if not chosen or c.id in chosen]
-
+__all__ = [
+    "ANONYMITY_MIN",
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "Participant",
+    "Progress",
+    "Workshop",
+    "WorkshopError",
+    "WorkshopService",
+    "new_code",
+    "normalise_code",
+    "session_criteria",
+]
 
 class WorkshopService:
     """Workshops in a :class:`Store`'s database: model snapshots through the store, tables through its ``db``."""
@@ -161,7 +95,7 @@ class WorkshopService:
         title = (title or "").strip()
         if not title:
             raise WorkshopError("need_title")
-        _check_text(title, MAX_WORKSHOP_TITLE)
+        check_text(title, MAX_WORKSHOP_TITLE)
         unknown = [c for c in criteria or [] if c not in loaded.model.criterion_by_id]
         if unknown:
             raise WorkshopError("unknown_criterion", id=unknown[0])
@@ -180,7 +114,7 @@ class WorkshopService:
                     conn.execute(S.workshops.insert().values(
                         code=code, title=title, model_sha256=sha, criteria=json.dumps(criteria or []),
                         named=named, pace=pace, current_criterion=first, revealed=False,
-                        host_key_hash=_hash(key), language=language, created_at=_now(), closed_at=None,
+                        host_key_hash=hash_key(key), language=language, created_at=_now(), closed_at=None,
                     ))
             except IntegrityError:
                 continue
@@ -194,8 +128,8 @@ class WorkshopService:
         code = normalise_code(code)
         with self.db.read() as conn:
             row = conn.execute(select(S.workshops.c.host_key_hash).where(S.workshops.c.code == code)).first()
-        expected = row.host_key_hash if row else _hash(secrets.token_hex(16))
-        if not key or not hmac.compare_digest(expected, _hash(key)) or row is None:
+        expected = row.host_key_hash if row else hash_key(secrets.token_hex(16))
+        if not key or not hmac.compare_digest(expected, hash_key(key)) or row is None:
             raise WorkshopError("bad_key")
         ws = self._by_code(code)
         assert ws is not None
@@ -277,7 +211,7 @@ class WorkshopService:
             out.append({
                 "participant": r.name if ws.named and r.name else n,
                 "indicator_id": r.indicator_id,
-                "level": NA if r.is_na else _level(r.level),
+                "level": NA if r.is_na else level_of(r.level),
             })
         return out
 
@@ -306,7 +240,7 @@ class WorkshopService:
             return None
         with self.db.read() as conn:
             row = conn.execute(select(S.workshops).where(S.workshops.c.code == code)).first()
-        return None if row is None else _workshop(row)
+        return None if row is None else workshop_of(row)
 
     def join(self, code: str, name: str | None = None, client: Client | None = None) -> Participant:
         """Join by code (looked up as :meth:`lookup` does); a named session needs a name.
@@ -316,7 +250,7 @@ class WorkshopService:
             raise WorkshopError("closed")
         name = (name or "").strip() or None
         if name is not None:
-            _check_text(name, MAX_PARTICIPANT_NAME)
+            check_text(name, MAX_PARTICIPANT_NAME)
         if ws.named and not name:
             raise WorkshopError("need_name")
         token = secrets.token_urlsafe(18)
@@ -328,7 +262,7 @@ class WorkshopService:
 
     def participant(self, token: str) -> tuple[Participant, Workshop] | None:
         """Resume a participant by the token of their link (None for unknown or malformed tokens)."""
-        if not token or not _TOKEN.match(token):
+        if not is_token(token):
             return None
         p = S.participants
         q = select(S.workshops, p.c.id.label("p_id"), p.c.token.label("p_token"), p.c.name.label("p_name")).join(
@@ -337,7 +271,7 @@ class WorkshopService:
             row = conn.execute(q).first()  # one query: the participant and their workshop
         if row is None:
             return None
-        return Participant(row.p_id, row.id, row.p_token, row.p_name), _workshop(row)
+        return Participant(row.p_id, row.id, row.p_token, row.p_name), workshop_of(row)
 
     def submit(self, token: str, answers: Mapping[str, Answer | None]) -> None:
         """Store one participant's answers at once (upsert; None clears). All or nothing."""
@@ -390,7 +324,7 @@ class WorkshopService:
         q = select(S.workshop_answers.c.indicator_id, S.workshop_answers.c.level, S.workshop_answers.c.is_na).where(
             S.workshop_answers.c.participant_id == person.id)
         with self.db.read() as conn:
-            return {r.indicator_id: NA if r.is_na else _level(r.level) for r in conn.execute(q)}
+            return {r.indicator_id: NA if r.is_na else level_of(r.level) for r in conn.execute(q)}
 
     # -- the group's picture ---------------------------------------------------------------
 
@@ -429,7 +363,7 @@ class WorkshopService:
                 select(S.consensus.c.indicator_id, S.consensus.c.level).where(S.consensus.c.workshop_id == ws.id))}
         by_person: dict[int, dict[str, Answer]] = {}
         for r in rows:
-            by_person.setdefault(r.participant_id, {})[r.indicator_id] = NA if r.is_na else _level(r.level)
+            by_person.setdefault(r.participant_id, {})[r.indicator_id] = NA if r.is_na else level_of(r.level)
         aggs = aggregate(model, by_person.values(), agreed)
         return {k: v for k, v in aggs.items() if k in allowed}
 
@@ -446,18 +380,3 @@ class WorkshopService:
     def _set(self, ws: Workshop, **values: Any) -> None:
         with self.db.write() as conn:
             conn.execute(update(S.workshops).where(S.workshops.c.id == ws.id).values(**values))
-
-
-def _level(value: float | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def _workshop(row: Any) -> Workshop:
-    return Workshop(
-        id=row.id, code=row.code, title=row.title, model_sha256=row.model_sha256,
-        criteria=tuple(json.loads(row.criteria)), named=bool(row.named), pace=row.pace,
-        current_criterion=row.current_criterion, revealed=bool(row.revealed), language=row.language,
-        created_at=row.created_at, closed_at=row.closed_at,
-    )
