@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .display import fmt_index, fmt_level, level_name_or_number
+from .display import fmt_index, fmt_level, level_label, level_name_or_number
 from .i18n import t
 from .model import MaturityModel
 from .scoring import NA, Answer, Result, score
@@ -270,10 +270,7 @@ def _answer_text(model: MaturityModel, value: Answer | None, lang: str) -> str:
         return t("history.unanswered", lang)
     if value == NA:
         return t("history.na", lang)
-    level = float(value)
-    if level.is_integer() and int(level) in model.levels:
-        return f"{int(level)} {level_name_or_number(model, int(level), lang)}"
-    return f"{level:g}"
+    return level_label(model, float(value), lang)
 
 
 def compare(

@@ -1,6 +1,7 @@
 """How numbers, levels and lists are written for people: one home for pages, tables, charts and reports.
 
-- numbers: :func:`fmt_index` (0–100), :func:`fmt_level` (a level or a gap), one decimal or a dash
+- numbers: :func:`fmt_index` (0–100), :func:`fmt_level` (a level or a gap), one decimal or a dash;
+  :func:`fmt_sd` (a workshop's spread), two decimals or a dash
 - levels: :func:`stars`, :func:`level_name` ('' when undefined, for labels that may be empty),
   :func:`level_name_or_number` (the number when undefined, for table cells that must say something),
   :func:`level_label` ('3 Defined', or '2.5' between levels)
@@ -18,6 +19,7 @@ __all__ = [
     "DASH",
     "fmt_index",
     "fmt_level",
+    "fmt_sd",
     "join_names",
     "join_spaced",
     "label_value",
@@ -39,6 +41,11 @@ def fmt_index(value: float | None) -> str:
 def fmt_level(value: float | None) -> str:
     """A level as shown everywhere: one decimal, or a dash."""
     return DASH if value is None else f"{value:.1f}"
+
+
+def fmt_sd(value: float | None) -> str:
+    """A standard deviation of answers (a workshop's spread): two decimals, or a dash."""
+    return DASH if value is None else f"{value:.2f}"
 
 
 def stars(model: MaturityModel, level: int | None) -> str:

@@ -104,3 +104,8 @@ def test_label_value(lang, shown):
 ])
 def test_join_spaced(items, lang, shown):
     assert join_spaced(items, lang) == shown
+
+
+@pytest.mark.parametrize(("value", "shown"), [(None, "—"), (0.0, "0.00"), (0.5, "0.50"), (1.2345, "1.23")])
+def test_fmt_sd(value, shown):
+    assert display.fmt_sd(value) == shown

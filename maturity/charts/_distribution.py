@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 
 from ..aggregate import IndicatorAggregate
-from ..display import fmt_level, level_label
+from ..display import fmt_level, fmt_sd, level_label
 from ..i18n import t
 from ..model import MaturityModel
 from ._kit import FONT, INK, RED, Chart, Datasets, finish, indicator_label, mark, mix
@@ -39,8 +39,7 @@ def distribution(
                          "count": agg.counts.get(lv, 0)})
         rows.append({"indicator": label, "id": iid, "level": None, "bucket": na_label, "order": len(level_labels),
                      "count": agg.n_na})
-        parts = [t("chart.summary", lang, n=agg.n, mean=fmt_level(agg.mean),
-                   sd="—" if agg.sd is None else f"{agg.sd:.2f}")]
+        parts = [t("chart.summary", lang, n=agg.n, mean=fmt_level(agg.mean), sd=fmt_sd(agg.sd))]
         if agg.consensus is not None:
             parts.append(t("chart.consensus", lang, level=agg.consensus))
         if agg.disagreement:

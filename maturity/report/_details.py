@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..aggregate import IndicatorAggregate
-from ..display import fmt_index, fmt_level, join_spaced, label_value, stars
+from ..display import fmt_index, fmt_level, fmt_sd, join_spaced, label_value, stars
 from ..i18n import t
 from ..model import HORIZONS, Criterion, Indicator
 from ..scoring import NA
@@ -140,8 +140,7 @@ def _distribution(pdf: ReportPDF, d: ReportData, agg: IndicatorAggregate, indent
     else:
         pdf.set_fill_color(*PANEL)
         pdf.rect(x0, y, bar_w, bar_h, style="F")
-    sd = "—" if agg.sd is None else f"{agg.sd:.2f}"
-    stats = t("report.criteria.stats", L, n=agg.n, na=agg.n_na, mean=fmt_level(agg.mean), sd=sd) if total else \
+    stats = t("report.criteria.stats", L, n=agg.n, na=agg.n_na, mean=fmt_level(agg.mean), sd=fmt_sd(agg.sd)) if total else \
         t("report.criteria.no_answers", L)
     pdf.font(9, "", INK)
     pdf.set_xy(x0 + bar_w + 3, y - 0.9)
