@@ -20,7 +20,19 @@ from .model import MaturityModel
 from .revisions import Entry
 from .scoring import NA, Answer
 
-__all__ = ["AssessmentRecord", "AssessmentSummary"]
+__all__ = [
+    "AssessmentRecord",
+    "AssessmentSummary",
+    "answer_of",
+    "check_step",
+    "clean_note",
+    "kept_notes",
+    "number",
+    "org_name",
+    "record_of",
+    "revision_of",
+    "validate",
+]
 
 
 @dataclass

@@ -57,19 +57,9 @@ from .workshop_types import (
     workshop_of,
 )
 
-__all__ = [
-    "ANONYMITY_MIN",
-    "CODE_ALPHABET",
-    "CODE_LENGTH",
-    "Participant",
-    "Progress",
-    "Workshop",
-    "WorkshopError",
-    "WorkshopService",
-    "new_code",
-    "normalise_code",
-    "session_criteria",
-]
+# The values are re-exported: pages and tests import them from here.
+__all__ = ["ANONYMITY_MIN", "CODE_ALPHABET", "CODE_LENGTH", "Participant", "Progress", "Workshop", "WorkshopError",
+           "WorkshopService", "new_code", "normalise_code", "session_criteria"]
 
 class WorkshopService:
     """Workshops in a :class:`Store`'s database: model snapshots through the store, tables through its ``db``."""

@@ -28,9 +28,13 @@ __all__ = [
     "Progress",
     "Workshop",
     "WorkshopError",
+    "check_text",
+    "hash_key",
+    "level_of",
     "new_code",
     "normalise_code",
     "session_criteria",
+    "workshop_of",
 ]
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
