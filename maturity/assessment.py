@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from .display import label_value, parenthesised
 from .errors import MaturityError
 from .i18n import t
 
@@ -386,11 +387,11 @@ def describe(error: AssessmentError, model: MaturityModel | None, lang: str) -> 
     label = _label(error.path, model, lang)
     cell = error.key if error.item and error.key != error.item else ""
     if cell:
-        label = f"{label}（{cell}）" if lang == "zh" else f"{label} ({cell})"
+        label = parenthesised(label, cell, lang)
     text = error.text(lang)
     if not label:
         return text
-    return f"{label}：{text}" if lang == "zh" else f"{label}: {text}"
+    return label_value(label, text, lang)
 
 
 def _label(path: str, model: MaturityModel | None, lang: str) -> str:

@@ -6,7 +6,8 @@
   :func:`level_name_or_number` (the number when undefined, for table cells that must say something),
   :func:`level_label` ('3 Defined', or '2.5' between levels)
 - lists: :func:`join_names` with :func:`list_sep` — '、' in Chinese, ', ' otherwise; :func:`label_value`
-  ('引领力：62.5' / 'Leading: 62.5') and :func:`join_spaced` (facts on one line, set apart by wide spaces)
+  ('引领力：62.5' / 'Leading: 62.5'), :func:`parenthesised` ('规范（2）' / 'Defined (2)') and
+  :func:`join_spaced` (facts on one line, set apart by wide spaces)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "level_name",
     "level_name_or_number",
     "list_sep",
+    "parenthesised",
     "stars",
 ]
 
@@ -90,6 +92,11 @@ def join_names(names: Iterable[str], lang: str) -> str:
 def label_value(label: str, value: str, lang: str) -> str:
     """A label and its value: '引领力：62.5' with the full-width colon in Chinese, 'Leading: 62.5' otherwise."""
     return f"{label}：{value}" if lang == "zh" else f"{label}: {value}"
+
+
+def parenthesised(text: str, note: str, lang: str) -> str:
+    """A text with a note in brackets: '规范（2）' with full-width brackets in Chinese, 'Defined (2)' otherwise."""
+    return f"{text}（{note}）" if lang == "zh" else f"{text} ({note})"
 
 
 def join_spaced(items: Iterable[str], lang: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from maturity.display import parenthesised
 from maturity.limits import MAX_NOTE
 from maturity.revisions import Conflict, Entry
 from maturity.scoring import NA
@@ -119,8 +120,7 @@ def _answer_text(entry: Entry) -> str:
         return tr("conflict.no_answer")
     if entry.answer == NA:
         return tr("q.na")
-    return f"{m.t(m.levels[entry.answer].name, L)}（{entry.answer}）" if L == "zh" else \
-        f"{m.t(m.levels[entry.answer].name, L)} ({entry.answer})"
+    return parenthesised(m.t(m.levels[entry.answer].name, L), str(entry.answer), L)
 
 
 def _conflict_panel() -> None:

@@ -109,3 +109,8 @@ def test_join_spaced(items, lang, shown):
 @pytest.mark.parametrize(("value", "shown"), [(None, "—"), (0.0, "0.00"), (0.5, "0.50"), (1.2345, "1.23")])
 def test_fmt_sd(value, shown):
     assert display.fmt_sd(value) == shown
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("zh", "规范（2）"), ("en", "Defined (2)")])
+def test_parenthesised(lang, shown):
+    assert display.parenthesised("规范" if lang == "zh" else "Defined", "2", lang) == shown
