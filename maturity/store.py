@@ -86,7 +86,8 @@ class Store:
         with self.db.read() as conn:
             if not inspect(conn).has_table(S.schema_version.name):
                 return None
-            return conn.scalar(select(func.max(S.schema_version.c.version)))
+            version: int | None = conn.scalar(select(func.max(S.schema_version.c.version)))
+            return version
 
     # -- model snapshots ---------------------------------------------------------------
 
@@ -165,15 +166,15 @@ class Store:
                 for r in conn.execute(select(S.answers.c.assessment_id, S.answers.c.indicator_id, S.answers.c.level,
                                              S.answers.c.is_na).where(S.answers.c.assessment_id.in_(ids))):
                     answers[r.assessment_id][r.indicator_id] = answer_of(r.level, r.is_na)
-                for r in conn.execute(select(S.notes.c.assessment_id, S.notes.c.indicator_id, S.notes.c.text)
+                for n in conn.execute(select(S.notes.c.assessment_id, S.notes.c.indicator_id, S.notes.c.text)
                                       .where(S.notes.c.assessment_id.in_(ids))):
-                    notes[r.assessment_id][r.indicator_id] = r.text
-                for r in conn.execute(select(S.targets.c.assessment_id, S.targets.c.criterion_id, S.targets.c.level)
+                    notes[n.assessment_id][n.indicator_id] = n.text
+                for g in conn.execute(select(S.targets.c.assessment_id, S.targets.c.criterion_id, S.targets.c.level)
                                       .where(S.targets.c.assessment_id.in_(ids))):
-                    targets[r.assessment_id][r.criterion_id] = number(r.level)
+                    targets[g.assessment_id][g.criterion_id] = number(g.level)
         return {r.token: record_of(r, answers[r.id], notes[r.id], targets[r.id]) for r in rows}
 
-    def _touch(self, conn: Connection, token: str) -> Row[Any]:
+    def _touch(self, conn: Connection, token: str) -> Row[Any, Any]:  # (id, model_sha256)
         """Bump updated_at (locking the assessment row first, so concurrent writers queue, never deadlock)."""
         if not is_token(token):
             raise UnknownAssessment(token)
@@ -232,7 +233,7 @@ class Store:
             self._write_entries(conn, aid, {k: v.normal() for k, v in writes.items()}, stored)
             if current_step is not None:
                 conn.execute(update(S.assessments).where(S.assessments.c.id == aid).values(current_step=current_step))
-            revision = conn.scalar(select(S.assessments.c.updated_at).where(S.assessments.c.id == aid))
+            revision: dt.datetime = conn.execute(select(S.assessments.c.updated_at).where(S.assessments.c.id == aid)).scalar_one()
             current = {**stored, **{k: v.normal() for k, v in writes.items()}}
         return SaveResult(written=tuple(k for k in ids if k in writes and writes[k].normal() != stored[k]),
                           conflicts=tuple(conflicts), current=current, revision=revision_of(revision))

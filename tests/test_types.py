@@ -33,6 +33,7 @@ CORE_MODULES = (
     "maturity.limits",
     "maturity.loader",
     "maturity.model",
+    "maturity.records",
     "maturity.report",
     "maturity.report._build",
     "maturity.report._data",
@@ -42,7 +43,9 @@ CORE_MODULES = (
     "maturity.schema",
     "maturity.scoring",
     "maturity.settings",
+    "maturity.snapshots",
     "maturity.spreadsheet",
+    "maturity.store",
     "maturity.tables",
     "maturity.throttle",
 )
