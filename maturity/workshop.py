@@ -37,6 +37,7 @@ from .db import now as _now
 from .i18n import t
 from .loader import LoadedModel
 from .model import MaturityModel
+from .records import answer_of
 from .scoring import NA, Answer
 from .store import Store
 from .throttle import Client, LookupLimit
@@ -245,9 +246,9 @@ class WorkshopService:
             raise WorkshopError("need_name")
         token = secrets.token_urlsafe(18)
         with self.db.write() as conn:
-            pid = conn.execute(S.participants.insert().values(
+            pid = conn.scalar(S.participants.insert().values(
                 workshop_id=ws.id, token=token, name=name if ws.named else None, created_at=_now(),
-            )).inserted_primary_key[0]
+            ).returning(S.participants.c.id))
         return Participant(int(pid), ws.id, token, name if ws.named else None)
 
     def participant(self, token: str) -> tuple[Participant, Workshop] | None:
@@ -273,7 +274,8 @@ class WorkshopService:
             raise WorkshopError("closed")
         model = self._model(ws)
         allowed = self._indicator_ids(model, ws)
-        rows, cleared = [], []
+        rows: list[dict[str, object]] = []
+        cleared: list[str] = []
         for ind_id, value in answers.items():
             if ind_id not in allowed:
                 raise WorkshopError("unknown_indicator", id=ind_id)
@@ -314,7 +316,7 @@ class WorkshopService:
         q = select(S.workshop_answers.c.indicator_id, S.workshop_answers.c.level, S.workshop_answers.c.is_na).where(
             S.workshop_answers.c.participant_id == person.id)
         with self.db.read() as conn:
-            return {r.indicator_id: NA if r.is_na else level_of(r.level) for r in conn.execute(q)}
+            return {r.indicator_id: answer_of(r.level, r.is_na) for r in conn.execute(q)}
 
     # -- the group's picture ---------------------------------------------------------------
 
@@ -353,7 +355,7 @@ class WorkshopService:
                 select(S.consensus.c.indicator_id, S.consensus.c.level).where(S.consensus.c.workshop_id == ws.id))}
         by_person: dict[int, dict[str, Answer]] = {}
         for r in rows:
-            by_person.setdefault(r.participant_id, {})[r.indicator_id] = NA if r.is_na else level_of(r.level)
+            by_person.setdefault(r.participant_id, {})[r.indicator_id] = answer_of(r.level, r.is_na)
         aggs = aggregate(model, by_person.values(), agreed)
         return {k: v for k, v in aggs.items() if k in allowed}
 
