@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -38,7 +39,7 @@ class ReportData:
     assessed_at: str
     answered_version: str
     workshop: WorkshopData | None = None
-    charts: dict[str, str] = field(default_factory=dict)  # SVG by name
+    charts: Mapping[str, str] = field(default_factory=dict)  # SVG by name
 
     @property
     def model(self) -> MaturityModel:
