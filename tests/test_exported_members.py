@@ -23,15 +23,6 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-# Modules still being moved in issue 9; each gets its __all__ when it has landed.
-PENDING: set[str] = set()
-
-
-def _pending(path: Path) -> bool:
-    name = _module_name(path)
-    return any(name == p or name.startswith(p + ".") for p in PENDING)
-
-
 def _core_files() -> list[Path]:
     skip = {"__main__.py", "build_subset.py"}  # the entry point; a script run by hand to cut the font subset
     return sorted(p for p in CORE.rglob("*.py") if p.name not in skip and "migrations" not in p.relative_to(CORE).parts)
@@ -103,14 +94,12 @@ def _exports(path: Path) -> list[str] | None:
     return _parse(path)[2]
 
 
-@pytest.mark.parametrize("path", [p for p in _core_files() if _is_public_module(p) and not _pending(p)],
-                         ids=_module_name)
+@pytest.mark.parametrize("path", [p for p in _core_files() if _is_public_module(p)], ids=_module_name)
 def test_every_public_core_module_has_all(path):
     assert _exports(path) is not None, f"{_module_name(path)} has no __all__"
 
 
-@pytest.mark.parametrize("path", [p for p in _core_files() if _exports(p) is not None and not _pending(p)],
-                         ids=_module_name)
+@pytest.mark.parametrize("path", [p for p in _core_files() if _exports(p) is not None], ids=_module_name)
 def test_all_lists_the_public_names(path):
     defined, imported, exported = _parse(path)
     assert exported is not None
