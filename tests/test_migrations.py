@@ -195,3 +195,32 @@ def test_the_page_says_the_database_is_too_new_in_its_language(root, store, lang
     assert {"zh": "较新版本", "en": "newer version"}[lang] in text_shown
     assert "9999" not in text_shown and not at.exception
     _store.clear()
+
+
+def test_processes_starting_at_once_upgrade_an_old_database_once(old_db):
+    import threading
+
+    url, expected = old_db
+    stores = [Store(url) for _ in range(4)]
+    barrier = threading.Barrier(len(stores))
+    errors: list[BaseException] = []
+
+    def start(s: Store) -> None:
+        barrier.wait()
+        try:
+            s.create_schema()
+        except BaseException as exc:  # every failure counts
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(s,)) for s in stores]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert errors == []
+    assert all(migrations.current(s.db) == migrations.head() for s in stores)
+    with stores[0].db.read() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM alembic_version")) == 1
+    assert sorted(stores[0].get_assessments(list(expected["assessments"]))) == sorted(expected["assessments"])
+    for s in stores:
+        s.dispose()
