@@ -163,7 +163,7 @@ class WorkshopService:
         if ws.is_open:
             self._set(ws, closed_at=_now())
 
-    def progress(self, code: str, key: str, lang: str = "zh") -> Progress:
+    def progress(self, code: str, key: str | None, lang: str = "zh") -> Progress:
         """Answered count per participant (names only in a named session)."""
         ws = self.check_host(code, key)
         total = len(self._indicator_ids(self._model(ws), ws))
@@ -183,7 +183,7 @@ class WorkshopService:
         ]
         return Progress(people, total)
 
-    def export_rows(self, code: str, key: str) -> list[dict[str, Any]]:
+    def export_rows(self, code: str, key: str | None) -> list[dict[str, Any]]:
         """Raw answers, one row per participant and indicator; no names in an anonymous session."""
         ws = self.check_host(code, key)
         q = (

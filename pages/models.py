@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
@@ -119,7 +117,7 @@ with tab_upload:
     uploader_texts("models_upload", UPLOAD_MB_MODEL, ["YAML"])  # Streamlit's own texts are English
     upload = st.file_uploader(tr("models.upload"), type=["yaml", "yml"], max_upload_size=UPLOAD_MB_MODEL, key="models_upload")
     if upload is not None:
-        raw: Any = upload.getvalue()
+        raw = upload.getvalue()
         loaded: LoadedModel | None = None
         if len(raw) > MAX_MODEL_BYTES:
             st.error(tr("models.too_big", limit=MAX_MODEL_BYTES))

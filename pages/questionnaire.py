@@ -34,7 +34,8 @@ assessment_header(tr("q.title"), record, m)
 
 done = sum(1 for i in m.indicators if i.id in answers)
 st.progress(done / len(m.indicators), text=tr("q.progress", done=done, total=len(m.indicators)))
-link = f"{st.context.url.split('?')[0] if getattr(st.context, 'url', None) else ''}?a={record.token}"
+url = getattr(st.context, "url", None)
+link = f"{url.split('?')[0] if url else ''}?a={record.token}"
 with st.expander(tr("q.link_title")):
     st.caption(tr("q.link_help"))
     st.code(link, language=None)
@@ -120,7 +121,7 @@ def _answer_text(entry: Entry) -> str:
         return tr("conflict.no_answer")
     if entry.answer == NA:
         return tr("q.na")
-    return parenthesised(m.t(m.levels[entry.answer].name, L), str(entry.answer), L)
+    return parenthesised(m.t(m.levels[int(entry.answer)].name, L), str(entry.answer), L)
 
 
 def _conflict_panel() -> None:

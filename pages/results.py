@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -138,12 +140,13 @@ with st.form("targets"):
     cols = st.columns(4)
     # "default" rather than None: Streamlit offers to clear a select whose value is None, which
     # would leave it showing the placeholder instead of the default it stands for.
-    options: list[object] = ["default"] + [s.level for s in m.scale]
+    options: list[Any] = ["default"] + [s.level for s in m.scale]  # a sentinel, then the levels
     for k, crit in enumerate(m.criteria):
         current = record.targets.get(crit.id)
         cols[k % 4].selectbox(
             m.t(crit.name, L), options, index=options.index(current) if current in options else 0,
-            format_func=lambda v, cid=crit.id: _default_label(cid) if v == "default" else _level_label(v),
+            # mypy infers no type for a lambda with a default argument (the criterion bound per select)
+            format_func=lambda v, cid=crit.id: _default_label(cid) if v == "default" else _level_label(v),  # type: ignore[misc]
             key=f"target-{crit.id}", placeholder=tr("friction.select"),
         )
     if st.form_submit_button(tr("r.targets_save")):

@@ -131,6 +131,7 @@ else:
     st.warning(tr("transfer.replace_warning"))
     confirm = st.checkbox(tr("transfer.confirm"), key="transfer_confirm")
     if st.button(tr("transfer.go_replace"), type="primary", disabled=not confirm, key="transfer_go_replace"):
+        assert record is not None  # "replace" is offered only with an open assessment of this model
         try:
             with guarded():  # a database failure: a message with an error id; the transaction rolled back
                 store().replace_from(record.token, incoming)

@@ -151,7 +151,7 @@ else:
     shown_ids = [c for c in crit_ids if crit is None or c == crit.id]
     for cid in shown_ids:
         c = m.criterion_by_id[cid]
-        visible = {i.id: group[i.id] for i in c.indicators if group.get(i.id) is not None}
+        visible = {i.id: agg for i in c.indicators if (agg := group.get(i.id)) is not None}
         hidden = [i for i in c.indicators if group.get(i.id) is None]
         if len(shown_ids) > 1:
             st.markdown(f"**{escape_md(m.t(c.name, L))}**")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Literal
 from urllib.parse import urlsplit
 
 import segno
@@ -64,7 +65,8 @@ if not code or not key:
         named = c1.selectbox(tr("wshost.identity"), [False, True], key="wsh_named",
                              format_func=lambda v: i18n.t("wshost.named" if v else "wshost.anonymous", L),
                              placeholder=tr("friction.select"))
-        pace = c2.selectbox(tr("wshost.pace"), ["free", "guided"], key="wsh_pace",
+        paces: list[Literal["free", "guided"]] = ["free", "guided"]
+        pace = c2.selectbox(tr("wshost.pace"), paces, key="wsh_pace",
                             format_func=lambda p: i18n.t(f"wshost.pace_{p}", L), placeholder=tr("friction.select"))
         go = st.form_submit_button(tr("wshost.create"), type="primary")
     if go:
