@@ -10,7 +10,7 @@ from typing import Any
 
 from ..advice import Roadmap, roadmap
 from ..aggregate import IndicatorAggregate
-from ..display import level_name
+from ..display import join_names, level_name
 from ..i18n import t
 from ..loader import LoadedModel
 from ..model import MaturityModel
@@ -73,7 +73,7 @@ def quote(d: ReportData, text: str) -> str:
 
 
 def join_list(d: ReportData, items: list[str]) -> str:
-    return t("report.list_sep", d.lang).join(items)
+    return join_names(items, d.lang)
 
 
 def date_text(d: ReportData) -> str:
