@@ -37,7 +37,9 @@ _BASES = ("", "maturity/", "pages/", "docs/")
 
 def _layout_section(root) -> str:
     readme = (root / "README.md").read_text(encoding="utf-8")
-    return re.search(r"^## Layout\n(.*?)(?=^## )", readme, flags=re.S | re.M).group(1)
+    section = re.search(r"^## Layout\n(.*?)(?=^## )", readme, flags=re.S | re.M)
+    assert section, "README.md has no '## Layout' section"
+    return section.group(1)
 
 
 def _named_paths(text: str) -> set[str]:
