@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
@@ -81,3 +82,60 @@ def test_readme_layout_names_every_top_level_core_module_and_package(root):
     top += [p.name + "/" for p in core.iterdir() if p.is_dir() and (p / "__init__.py").exists()]
     missing = sorted(m for m in top if m not in named)
     assert not missing, f"README's Layout does not name {missing}"
+
+
+_ROWS = ("entry", "present", "storage", "files", "domain", "base")
+
+
+def _diagram_rows(root) -> dict[str, int]:
+    """Each top-level core module or package of architecture.md's diagram -> its row (0 = top)."""
+    doc = (root / "docs/architecture.md").read_text(encoding="utf-8")
+    core = root / "maturity"
+    names = {p.stem for p in core.glob("*.py")} | {p.name for p in core.iterdir() if (p / "__init__.py").exists()}
+    rows: dict[str, int] = {}
+    row = -1
+    for line in doc.split("maturity/ (no streamlit)")[1].split("```")[0].splitlines():
+        head = line.split()[0] if line.split() else ""
+        if head in _ROWS:
+            row = _ROWS.index(head)
+        if row < 0:
+            continue
+        for word in re.findall(r"\w+", re.sub(r"\(.*?\)", " ", line)):
+            if word in names or word == "__init__":
+                assert rows.setdefault(word, row) == row, f"{word} is in two rows"
+    return rows
+
+
+def _imports(path) -> set[str]:
+    """The top-level core modules ``path`` imports, anywhere in it except under ``if TYPE_CHECKING:``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for n in ast.walk(node)}
+    depth = len(path.parts) - path.parts.index("maturity") - 1  # 1 for maturity/x.py, 2 for maturity/p/x.py
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skip or not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level == 0:
+            parts = (node.module or "").split(".")
+            if parts[0] == "maturity" and len(parts) > 1:
+                found.add(parts[1])
+        elif node.level == depth:  # relative to maturity/ itself
+            found.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+    return found
+
+
+def test_imports_go_the_way_the_architecture_diagram_says(root):
+    rows = _diagram_rows(root)
+    core = root / "maturity"
+    up = []
+    for path in sorted(core.rglob("*.py")):
+        rel = path.relative_to(core).parts
+        if "versions" in rel or "fonts" in rel:
+            continue
+        source = "__init__" if rel == ("__init__.py",) else rel[0].removesuffix(".py")
+        for target in _imports(path) - {source}:
+            if target in rows and rows[target] < rows[source]:
+                up.append(f"{'/'.join(rel)} imports {target} ({_ROWS[rows[target]]} above {_ROWS[rows[source]]})")
+    assert set(rows) >= {p.stem for p in core.glob("*.py")} - {"__init__"}, "a module is missing from the diagram"
+    assert not up, up
