@@ -56,7 +56,7 @@ def make_model(levels: list[int], criteria: dict[str, list[tuple[str, float]]], 
         "    criteria:",
     ]
     for cid, indicators in criteria.items():
-        cweight = 1
+        cweight: float = 1
         if ":" in cid:
             cid, w = cid.split(":")
             cweight = float(w)

@@ -39,7 +39,7 @@ def start(at: AppTest, model_id: str, name: str) -> str:
     at.selectbox(key="start_model").set_value(model_id).run()
     at.text_input(key="p_name").input(name)
     at.number_input(key="p_members").set_value(320)
-    next(b for b in at.button if b.key.startswith("FormSubmitter:profile")).click().run()
+    next(b for b in at.button if (b.key or "").startswith("FormSubmitter:profile")).click().run()
     assert not at.exception, at.exception
     return at.query_params["a"][0] if isinstance(at.query_params["a"], list) else at.query_params["a"]
 
@@ -47,7 +47,7 @@ def start(at: AppTest, model_id: str, name: str) -> str:
 def answer_step(at: AppTest, values: dict[str, object], advance: bool = True) -> None:
     for key, value in values.items():
         at.radio(key=f"ans-{key}").set_value(value)
-    save, save_next = [b for b in at.button if b.key.startswith("FormSubmitter:form-")]
+    save, save_next = [b for b in at.button if (b.key or "").startswith("FormSubmitter:form-")]
     (save_next if advance else save).click().run()
     assert not at.exception, at.exception
 

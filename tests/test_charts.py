@@ -10,7 +10,7 @@ from maturity import charts, i18n
 from maturity.aggregate import aggregate
 from maturity.explain import fmt_index
 from maturity.loader import load_model
-from maturity.scoring import NA, score
+from maturity.scoring import NA, Answer, score
 
 BUILDERS = ("radar", "groups_bar", "gap_bars", "heatmap", "tags_bar")
 
@@ -37,7 +37,7 @@ def brand_answers(brand) -> dict:
     """Mixed answers to brand-union with some N/A and one question left out."""
     rng = random.Random(4)
     ids = [i.id for i in brand.model.indicators]
-    answers = {i: rng.choice([1, 2, 3, 3, 4, 5]) for i in ids}
+    answers: dict[str, Answer] = {i: rng.choice([1, 2, 3, 3, 4, 5]) for i in ids}
     answers[ids[4]] = answers[ids[5]] = answers[ids[6]] = NA
     del answers[ids[12]]
     return answers

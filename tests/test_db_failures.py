@@ -104,7 +104,9 @@ def assert_failure_shown(at: AppTest, lang: str, caplog, words: tuple[str, ...] 
     shown = [e.value for e in at.error if ERROR_ID.search(e.value)]
     assert shown, [e.value for e in at.error]
     assert all(w in shown[0] for w in words), shown[0]
-    error_id = ERROR_ID.search(shown[0]).group(0)
+    found = ERROR_ID.search(shown[0])
+    assert found, shown[0]
+    error_id = found.group(0)
     logged = [r for r in caplog.records if error_id in r.getMessage()]
     assert logged and logged[0].levelno == logging.ERROR
     assert "OperationalError" in logged[0].getMessage()  # the cause, with its traceback, is in the server log

@@ -113,7 +113,7 @@ def test_all_lists_the_public_names(path):
 
 def _imports_of(path: Path) -> list[tuple[int, str, str | None]]:
     """(line, module, name) for every ``import maturity...`` / ``from maturity... import name`` in a file."""
-    found = []
+    found: list[tuple[int, str, str | None]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and node.module.split(".")[0] == "maturity":
             found += [(node.lineno, node.module, alias.name) for alias in node.names]

@@ -258,7 +258,7 @@ def test_pdf_keeps_every_character(
     check_no_silent_drop("".join(page.extract_text() for page in reader.pages), info, warnings)
     embedded = []
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        for font in page["/Resources"]["/Font"].values():  # type: ignore[index]  # pypdf types a dictionary's value as any PdfObject
             descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             embedded.append(any(k in descriptor for k in ("/FontFile2", "/FontFile3")))
     assert embedded and all(embedded)

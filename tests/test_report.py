@@ -25,7 +25,7 @@ from maturity.explain import fmt_index
 from maturity.loader import load_model, load_model_text
 from maturity.report import _render, _svg, _vl, build_report, build_workshop_report, report_filename
 from maturity.report._data import ReportData
-from maturity.scoring import NA, score
+from maturity.scoring import NA, Answer, score
 
 UNION = "张堃所在的某某工会"  # 堃 is outside GB2312: it needs the fallback font
 CLOSING = "，。、；：？！）》」』】”’…"
@@ -75,7 +75,7 @@ def brand_assessment(model, org_name: str) -> Assessment:
     """Mixed answers with N/A, one unanswered question and notes."""
     rng = random.Random(9)
     ids = [i.id for i in model.indicators]
-    answers = {i: rng.choice([1, 2, 2, 3, 3, 4, 5]) for i in ids}
+    answers: dict[str, Answer] = {i: rng.choice([1, 2, 2, 3, 3, 4, 5]) for i in ids}
     answers[ids[2]] = NA
     del answers[ids[3]]
     return Assessment(model_id=model.id, model_version=model.version,

@@ -28,7 +28,7 @@ from maturity.report import _sections, build_report, build_workshop_report
 from maturity.report._data import ReportData, WorkshopData
 from maturity.report._page import MARGIN
 from maturity.report._pdf import Column, ReportPDF, Run
-from maturity.scoring import score
+from maturity.scoring import Answer, score
 
 FB = "堃昇"  # outside the shipped GB2312 subset: drawn from the system's Noto Sans CJK
 UNION = f"{FB}科技集团有限公司工会"
@@ -36,9 +36,12 @@ SENTENCE = ("工会围绕企业发展战略开展职工建功立业活动，把�
             "每季度向党委汇报一次，形成纪要并跟踪落实。")
 
 
+_STRAIGHT: dict[str, str | int | None] = {"“": '"', "”": '"', "‘": "'", "’": "'"}
+
+
 def squash(text: str) -> str:
     """Text without whitespace and with straight quotes, so wrapped lines and Latin quotes still match."""
-    return re.sub(r"\s+", "", text).translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"}))
+    return re.sub(r"\s+", "", text).translate(str.maketrans(_STRAIGHT))
 
 
 def _tool(name: str) -> str:
@@ -162,7 +165,7 @@ def brand() -> LoadedModel:
 
 
 def _assessment(model) -> Assessment:
-    answers = {ind.id: 2 + n % 3 for n, ind in enumerate(model.indicators)}
+    answers: dict[str, Answer] = {ind.id: 2 + n % 3 for n, ind in enumerate(model.indicators)}
     ids = list(answers)
     return Assessment(model_id=model.id, model_version=model.version,
                       organisation={"name": UNION, "enterprise": "某某有限公司", "assessor": f"昇{FB}"},

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -149,13 +150,13 @@ def test_a_zip_bomb_is_refused(tiny):
     assert errors_of(bomb.getvalue(), tiny.model)[0][:2] == ("", "unpacked_too_big")
 
 
-def _set(cell: str, value: object, sheet: str = "answers") -> Callable[[Workbook], None]:
+def _set(cell: str, value: Any, sheet: str = "answers") -> Callable[[Workbook], None]:
     def change(wb: Workbook) -> None:
         wb[sheet][cell] = value
     return change
 
 
-def _set_meta(key: str, value: object) -> Callable[[Workbook], None]:
+def _set_meta(key: str, value: Any) -> Callable[[Workbook], None]:
     def change(wb: Workbook) -> None:
         wb["meta"].cell(row=meta_row(wb, key), column=2).value = value
     return change

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -40,7 +41,7 @@ def url(request, tmp_path) -> Iterator[str]:
     store.dispose()
 
 
-def service(url: str, clock: Clock, **limits: int) -> WorkshopService:
+def service(url: str, clock: Clock, **limits: Any) -> WorkshopService:
     """A service whose lookup limit runs on ``clock`` (a new Store: as another process would)."""
     store = Store(url)
     return WorkshopService(store, LookupLimit(store, clock=clock, **limits))

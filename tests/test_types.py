@@ -1,7 +1,7 @@
 """Types that are checked: mypy, configured in pyproject.toml ([tool.mypy]), has no error to report.
 
-The core (the whole ``maturity`` package, migrations included) is checked strictly; the pages and
-app.py relaxed (the overrides in pyproject.toml: no annotation demanded, no error allowed). mypy keeps
+The core (the whole ``maturity`` package, migrations included) is checked strictly; the pages,
+app.py and the tests relaxed (the overrides in pyproject.toml: no annotation demanded, no error allowed). mypy keeps
 its cache in .mypy_cache (git-ignored), so a second run takes seconds; a cold run of both takes about
 45 s on a 2-core machine, the pages reusing what the core's run cached.
 """
@@ -27,3 +27,8 @@ def test_core_type_checks_strictly(root):
 @pytest.mark.slow
 def test_pages_type_check(root):
     _mypy(root, "pages", "app.py")
+
+
+@pytest.mark.slow
+def test_tests_type_check(root):
+    _mypy(root, "tests")

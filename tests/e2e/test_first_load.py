@@ -8,13 +8,14 @@ import pytest
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.typing import Subprotocol
 
 pytestmark = pytest.mark.e2e
 
 
 async def _load(url: str, page: str) -> list[str]:
     """Open one page over the websocket as a browser tab would; the widget labels of the finished run."""
-    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, ping_interval=None) as ws:
+    async with websockets.connect(url, subprotocols=[Subprotocol("streamlit")], max_size=None, ping_interval=None) as ws:
         msg = BackMsg()
         msg.rerun_script.page_name = page
         await ws.send(msg.SerializeToString())

@@ -76,7 +76,9 @@ def assert_clean(page, where: str) -> str:
     for leak in LEAKS:
         assert leak not in body, (leak, body)
     assert "保存失败" in body and "未保存" in body
-    return ERROR_ID.search(body).group(1)
+    found = ERROR_ID.search(body)
+    assert found, body
+    return found.group(1)
 
 
 def test_a_read_only_database_shows_error_ids_not_tracebacks(served, database, page):
