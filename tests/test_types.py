@@ -1,9 +1,10 @@
 """Types that are checked: mypy, configured in pyproject.toml ([tool.mypy]), has no error to report.
 
 The core (the whole ``maturity`` package, migrations included) is checked strictly; the pages,
-app.py and the tests relaxed (the overrides in pyproject.toml: no annotation demanded, no error allowed). mypy keeps
-its cache in .mypy_cache (git-ignored), so a second run takes seconds; a cold run of both takes about
-45 s on a 2-core machine, the pages reusing what the core's run cached.
+app.py and the tests relaxed (the overrides in pyproject.toml: no annotation demanded, no error
+allowed). mypy keeps its cache in .mypy_cache (git-ignored), so a second run takes seconds; the
+three runs below take about 40 s cold on a 2-core machine (the pages and the tests reuse what the
+core's run cached).
 """
 
 from __future__ import annotations
