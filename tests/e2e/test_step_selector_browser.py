@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import host_and_phone, shot
 from tests.e2e.test_selfcheck_browser import idle
@@ -65,8 +66,16 @@ def test_workshop_refresh_after_the_last_criterion_on_a_phone(server, browser):
         phone.get_by_role("heading", name=re.compile("数智化")).wait_for()
         idle(phone)
         form = phone.locator('[data-testid="stForm"]')
-        for label in form.locator("label").filter(has_text="规范级").all():
-            label.click()
+        options = form.locator('[data-testid="stRadioOption"]').filter(has_text="规范级")
+        expect(options).to_have_count(4)
+        for k in range(4):
+            # a busy machine may still be swapping the previous step's elements: click until it holds
+            for _ in range(5):
+                options.nth(k).click()
+                if options.nth(k).locator("input").is_checked():
+                    break
+                phone.wait_for_timeout(300)
+            expect(options.nth(k).locator("input")).to_be_checked()
         phone.get_by_role("button", name="提交本组答案").click()
         phone.get_by_text(re.compile("已保存“数智化”的 4 个答案")).wait_for()
         no_exception(phone, "ws-submit-last")
