@@ -118,6 +118,18 @@ def test_a_pre_alembic_database_upgrades_in_place_and_scores_the_same(old_db):
     store.dispose()
 
 
+def test_a_database_that_already_has_the_lookup_table_upgrades_too(old_db):
+    """Main between the last release and Alembic added lookup_failures with create_all."""
+    url, expected = old_db
+    store = Store(url)
+    with store.engine.begin() as conn:
+        schema.lookup_failures.create(conn)
+    store.create_schema()
+    assert migrations.current(store.db) == migrations.head()
+    assert _diff(store) == []
+    assert {s.token for s in store.list_assessments()} == set(expected["assessments"])
+
+
 def test_upgrading_twice_does_nothing(old_db):
     url, _ = old_db
     store = Store(url)

@@ -16,6 +16,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Code between the last release and Alembic made this table with create_all: such a database has it.
+    if sa.inspect(op.get_bind()).has_table("lookup_failures"):
+        return
     op.create_table('lookup_failures',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('scope', sa.String(length=64), nullable=False),
