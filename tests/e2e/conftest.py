@@ -97,6 +97,22 @@ def host_and_phone(browser, accept_downloads: bool = False) -> Iterator[tuple[ob
         phone_ctx.close()
 
 
+def choose(option) -> None:
+    """Click a radio option until its input is checked.
+
+    On a busy machine Streamlit may still be swapping the previous step's elements for this
+    step's, and a click can land on one that is being replaced.
+    """
+    from playwright.sync_api import expect
+
+    for _ in range(5):
+        option.click()
+        if option.locator("input").is_checked():
+            return
+        option.page.wait_for_timeout(300)
+    expect(option.locator("input")).to_be_checked()
+
+
 def shot(page, name: str) -> Path:
     """Save a full-page screenshot under tests/artifacts/ (look at them)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import host_and_phone, shot
+from tests.e2e.conftest import choose, host_and_phone, shot
 from tests.e2e.test_selfcheck_browser import idle
 
 pytestmark = pytest.mark.e2e
@@ -33,8 +33,8 @@ def test_hostile_name_table_has_no_toolbar_download_and_the_csv_is_guarded(serve
         phone.get_by_role("button", name="加入").click()
         phone.get_by_text(re.compile("已答 0 / 32 题")).wait_for()
         form = phone.locator('[data-testid="stForm"]')
-        for label in form.locator("label").filter(has_text="规范级").all()[:4]:
-            label.click()
+        for option in form.locator('[data-testid="stRadioOption"]').filter(has_text="规范级").all()[:4]:
+            choose(option)
         phone.get_by_role("button", name="提交本组答案").click()
         phone.get_by_text(re.compile("已保存")).wait_for()
 

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from maturity.loader import load_model
 from maturity.store import Store
 from tests.conftest import PG_ADMIN_URL
-from tests.e2e.conftest import ROOT, app_server, shot
+from tests.e2e.conftest import ROOT, app_server, choose, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -88,6 +88,7 @@ def test_a_read_only_database_shows_error_ids_not_tracebacks(served, database, p
     page.get_by_role("heading", name="历史记录与对比").wait_for()
     idle(page)
     store = Store(url)
+    store.create_schema()  # the page may still be migrating on a busy machine; this waits for it (advisory lock)
     record = store.create_assessment(load_model(ROOT / "frameworks" / "brand-union.yaml"), {"name": "某某公司工会"},
                                      assessed_at="2026-12-01")
     store.dispose()
@@ -105,7 +106,7 @@ def test_a_read_only_database_shows_error_ids_not_tracebacks(served, database, p
     form = page.locator('[data-testid="stForm"]').first
     form.wait_for()
     idle(page)
-    form.locator("label").filter(has_text="规范级").first.click()
+    choose(form.locator('[data-testid="stRadioOption"]').filter(has_text="规范级").first)
     page.get_by_role("button", name="保存本组").click()
     second = assert_clean(page, "questionnaire")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import choose, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ def answer_current_step(page, step: int, level_name: str) -> None:
     form = page.locator('[data-testid="stForm"]').filter(has_text=f"{step + 1}.1 ")
     form.wait_for()
     idle(page)
-    form.locator("label").filter(has_text=level_name).first.click()
+    choose(form.locator('[data-testid="stRadioOption"]').filter(has_text=level_name).first)
     page.get_by_role("button", name="保存并进入下一组").click()
     try:
         page.get_by_text(f"已保存“{CRITERIA[step]}”的 1 个答案。").wait_for()

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import host_and_phone, shot
+from tests.e2e.conftest import choose, host_and_phone, shot
 from tests.e2e.test_selfcheck_browser import idle
 
 pytestmark = pytest.mark.e2e
@@ -33,11 +33,11 @@ def test_saving_one_group_twice(server, page):
     page.get_by_role("heading", name="自评问卷").wait_for()
     idle(page)
     form = page.locator('[data-testid="stForm"]')
-    form.locator("label").filter(has_text="规范级").first.click()
+    choose(form.locator('[data-testid="stRadioOption"]').filter(has_text="规范级").first)
     page.get_by_role("button", name="保存本组", exact=True).click()
     page.get_by_text("已保存“引领力”的 1 个答案。").wait_for()
     no_exception(page, "first-save")
-    form.locator("label").filter(has_text="品牌级").nth(1).click()
+    choose(form.locator('[data-testid="stRadioOption"]').filter(has_text="品牌级").nth(1))
     page.get_by_role("button", name="保存本组", exact=True).click()  # the group's progress mark changed meanwhile
     page.get_by_text("已保存“引领力”的 2 个答案。").wait_for()
     no_exception(page, "second-save")
@@ -69,13 +69,7 @@ def test_workshop_refresh_after_the_last_criterion_on_a_phone(server, browser):
         options = form.locator('[data-testid="stRadioOption"]').filter(has_text="规范级")
         expect(options).to_have_count(4)
         for k in range(4):
-            # a busy machine may still be swapping the previous step's elements: click until it holds
-            for _ in range(5):
-                options.nth(k).click()
-                if options.nth(k).locator("input").is_checked():
-                    break
-                phone.wait_for_timeout(300)
-            expect(options.nth(k).locator("input")).to_be_checked()
+            choose(options.nth(k))
         phone.get_by_role("button", name="提交本组答案").click()
         phone.get_by_text(re.compile("已保存“数智化”的 4 个答案")).wait_for()
         no_exception(phone, "ws-submit-last")
