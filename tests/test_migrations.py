@@ -30,6 +30,7 @@ from maturity.throttle import Client
 from maturity.workshop import WorkshopService
 from tests.conftest import PG_ADMIN_URL
 from tests.fixtures.make_pre_alembic import summarise
+from tests.helpers import create_schemas_at_once
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -210,25 +211,9 @@ def test_the_page_says_the_database_is_too_new_in_its_language(root, store, lang
 
 
 def test_processes_starting_at_once_upgrade_an_old_database_once(old_db):
-    import threading
-
     url, expected = old_db
     stores = [Store(url) for _ in range(4)]
-    barrier = threading.Barrier(len(stores))
-    errors: list[BaseException] = []
-
-    def start(s: Store) -> None:
-        barrier.wait()
-        try:
-            s.create_schema()
-        except BaseException as exc:  # every failure counts
-            errors.append(exc)
-
-    threads = [threading.Thread(target=start, args=(s,)) for s in stores]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(timeout=60)
+    errors = create_schemas_at_once(stores)
     assert errors == []
     assert all(migrations.current(s.db) == migrations.head() for s in stores)
     with stores[0].db.read() as conn:

@@ -14,6 +14,7 @@ from maturity.assessment import Assessment, AssessmentInvalid
 from maturity.loader import load_model
 from maturity.revisions import Conflict, Entry, merge
 from maturity.store import DEFAULT_SQLITE, AssessmentRecord, Store
+from tests.helpers import create_schemas_at_once
 
 TRICKY_NOTES = [
     "**粗体** <script>alert(1)</script>",
@@ -105,21 +106,7 @@ def test_schema_creation_from_several_processes_at_once(kind, tmp_path, request)
     # Not for in-memory SQLite: such a database belongs to one Store.
     db_url = f"sqlite:///{tmp_path / 'shared.db'}" if kind == "sqlite-file" else request.getfixturevalue("pg_database")
     stores = [Store(db_url) for _ in range(6)]
-    barrier = threading.Barrier(len(stores))
-    errors: list[BaseException] = []
-
-    def create(s: Store) -> None:
-        barrier.wait()
-        try:
-            s.create_schema()
-        except BaseException as exc:  # every failure counts
-            errors.append(exc)
-
-    threads = [threading.Thread(target=create, args=(s,)) for s in stores]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(timeout=60)
+    errors = create_schemas_at_once(stores)
     assert errors == []
     assert all(s.schema_version() == schema.SCHEMA_VERSION for s in stores)
     assert count(stores[0], "schema_version") == 1
