@@ -39,6 +39,7 @@ class IndicatorAggregate:
     max: float | None
     disagreement: bool
     consensus: int | None
+    note: str | None = None  # the facilitator's note on the consensus, shown beside it after reveal
 
     @property
     def group_answer(self) -> Answer | None:
