@@ -11,6 +11,7 @@ from __future__ import annotations
 
 __all__ = [
     "MAX_ASSESSMENT_BYTES",
+    "MAX_CONSENSUS_NOTE",
     "MAX_IMPORT_BYTES",
     "MAX_KEY",
     "MAX_LANGUAGE",
@@ -53,6 +54,7 @@ MAX_NOTE = 2000  # a note per question (pages/questionnaire.py)
 MAX_MEMBERS = 10_000_000
 MAX_WORKSHOP_TITLE = 200  # workshops.title VARCHAR(200)
 MAX_PARTICIPANT_NAME = 60  # participants.name VARCHAR(60)
+MAX_CONSENSUS_NOTE = 500  # the facilitator's note beside a consensus level (consensus.note)
 MAX_MODEL_ID = 64  # VARCHAR(64); the model format's id pattern allows 63
 MAX_KEY = 128  # indicator / criterion ids, organisation field names
 MAX_LANGUAGE = 16

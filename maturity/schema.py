@@ -8,10 +8,10 @@ Map of the tables::
       answers           (assessment, indicator) -> level or N/A
       notes             (assessment, indicator) -> free text
       targets           (assessment, criterion) -> target level
-    workshops           one live session: join code, hashed host key, pace, state
+    workshops           one live session: join code, hashed host and presenter keys, pace, state, kept result
       participants      who joined, by bearer token (name only in named sessions)
       workshop_answers  (participant, indicator) -> level or N/A
-      consensus         (workshop, indicator) -> the level the room agreed on
+      consensus         (workshop, indicator) -> the level the room agreed on, the facilitator's note
     lookup_failures     one row per failed join-code lookup (hashed session / address), for a short while
 
 The migrations in :mod:`maturity.migrations` create and change these tables (``Store.create_schema``
@@ -180,6 +180,10 @@ workshops = Table(
     Column("language", String(16), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
+    # migration 0003: sha256 hex of the read-only presenter token (set when the host first asks for it)
+    Column("presenter_hash", String(64), nullable=True),
+    # migration 0003: the token of the assessment "keep the result" saved, so a second click updates it
+    Column("result_assessment", String(64), nullable=True),
     CheckConstraint("pace IN ('free', 'guided')", name="pace_kind"),
 )
 
@@ -211,6 +215,7 @@ consensus = Table(
     Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
     Column("indicator_id", String(128), primary_key=True),
     Column("level", Integer, nullable=False),
+    Column("note", Text, nullable=True),  # migration 0003; at most limits.MAX_CONSENSUS_NOTE characters
     Column("updated_at", UTCDateTime, nullable=False),
 )
 

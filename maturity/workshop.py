@@ -12,6 +12,9 @@ Who may read what (each public method of :class:`WorkshopService`):
   the participant's own answers, and the group only as :meth:`~WorkshopService.group_view` shows
   it (nothing before the host reveals it; in an anonymous session no breakdown of fewer than
   three answers)
+- the presenter token (the projector's link, :mod:`maturity.workshop_tools`): the group's picture
+  and numbered progress only (:meth:`~WorkshopService.presenter_aggregates`,
+  :meth:`~WorkshopService.presenter_progress`); no host action
 - the host key: everything else, including every answer (:meth:`~WorkshopService.aggregates`,
   :meth:`~WorkshopService.export_rows`, :meth:`~WorkshopService.progress`)
 """
@@ -26,11 +29,11 @@ import secrets
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import false, func, null, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
 from . import schema as S
-from .aggregate import IndicatorAggregate, aggregate
+from .aggregate import IndicatorAggregate, aggregate_values
 from .assessment import MAX_PARTICIPANT_NAME, MAX_WORKSHOP_TITLE
 from .db import Database, is_token
 from .db import now as _now
@@ -41,6 +44,7 @@ from .records import answer_of
 from .scoring import NA, Answer
 from .store import Store
 from .throttle import Client, LookupLimit
+from .workshop_tools import FacilitatorTools
 from .workshop_types import (
     ANONYMITY_MIN,
     CODE_ALPHABET,
@@ -62,8 +66,11 @@ from .workshop_types import (
 __all__ = ["ANONYMITY_MIN", "CODE_ALPHABET", "CODE_LENGTH", "Participant", "Progress", "Workshop", "WorkshopError",
            "WorkshopService", "new_code", "normalise_code", "session_criteria"]
 
-class WorkshopService:
-    """Workshops in a :class:`Store`'s database: model snapshots through the store, tables through its ``db``."""
+class WorkshopService(FacilitatorTools):
+    """Workshops in a :class:`Store`'s database: model snapshots through the store, tables through its ``db``.
+
+    The facilitator's tools (consensus with a note, the presenter link, keeping the result, the
+    host screen's stamp) come from :class:`maturity.workshop_tools.FacilitatorTools`."""
 
     def __init__(self, store: Store, limit: LookupLimit | None = None) -> None:
         self.store = store
@@ -138,25 +145,6 @@ class WorkshopService:
         """Show (or hide) the group's aggregate to participants."""
         self._set(self.check_host(code, key), revealed=revealed)
 
-    def set_consensus(self, code: str, key: str, indicator_id: str, level: int | None) -> None:
-        """Record the level the room agreed on for one indicator (None clears it)."""
-        ws = self.check_host(code, key)
-        model = self._model(ws)
-        if indicator_id not in self._indicator_ids(model, ws):
-            raise WorkshopError("unknown_indicator", id=indicator_id)
-        if level is not None and level not in model.levels:
-            raise WorkshopError("off_scale", level=level, lmin=model.lmin, lmax=model.lmax)
-        with self.db.write() as conn:
-            if level is None:
-                conn.execute(S.consensus.delete().where(
-                    (S.consensus.c.workshop_id == ws.id) & (S.consensus.c.indicator_id == indicator_id)))
-                return
-            stmt = self.db.insert(S.consensus).values(
-                workshop_id=ws.id, indicator_id=indicator_id, level=int(level), updated_at=_now())
-            conn.execute(stmt.on_conflict_do_update(
-                index_elements=["workshop_id", "indicator_id"],
-                set_={"level": stmt.excluded.level, "updated_at": stmt.excluded.updated_at}))
-
     def close(self, code: str, key: str) -> None:
         """Close the session: later answers are refused."""
         ws = self.check_host(code, key)
@@ -165,7 +153,9 @@ class WorkshopService:
 
     def progress(self, code: str, key: str | None, lang: str = "zh") -> Progress:
         """Answered count per participant (names only in a named session)."""
-        ws = self.check_host(code, key)
+        return self._progress(self.check_host(code, key), lang, names=True)
+
+    def _progress(self, ws: Workshop, lang: str, names: bool) -> Progress:
         total = len(self._indicator_ids(self._model(ws), ws))
         q = (
             select(S.participants.c.id, S.participants.c.name, func.count(S.workshop_answers.c.indicator_id))
@@ -178,7 +168,7 @@ class WorkshopService:
         with self.db.read() as conn:
             rows = conn.execute(q).all()
         people = [
-            ((r.name if ws.named and r.name else t("workshop.participant_n", lang, n=n)), int(r[2]))
+            ((r.name if names and ws.named and r.name else t("workshop.participant_n", lang, n=n)), int(r[2]))
             for n, r in enumerate(rows, start=1)
         ]
         return Progress(people, total)
@@ -345,19 +335,27 @@ class WorkshopService:
 
     def _aggregates(self, ws: Workshop) -> dict[str, IndicatorAggregate]:
         model = self._model(ws)
-        allowed = set(self._indicator_ids(model, ws))
+        allowed = self._indicator_ids(model, ws)
+        a, c = S.workshop_answers, S.consensus
+        # One query: the answers and, marked by a NULL participant, the consensus rows with their notes.
+        q = union_all(
+            select(a.c.participant_id, a.c.indicator_id, a.c.level, a.c.is_na, null().label("note"))
+            .where(a.c.workshop_id == ws.id),
+            select(null(), c.c.indicator_id, c.c.level, false(), c.c.note).where(c.c.workshop_id == ws.id),
+        )
+        columns: dict[str, list[Answer]] = {i: [] for i in allowed}
+        agreed: dict[str, int] = {}
+        notes: dict[str, str] = {}
         with self.db.read() as conn:
-            rows = conn.execute(select(
-                S.workshop_answers.c.participant_id, S.workshop_answers.c.indicator_id,
-                S.workshop_answers.c.level, S.workshop_answers.c.is_na,
-            ).where(S.workshop_answers.c.workshop_id == ws.id)).all()
-            agreed = {r.indicator_id: int(r.level) for r in conn.execute(
-                select(S.consensus.c.indicator_id, S.consensus.c.level).where(S.consensus.c.workshop_id == ws.id))}
-        by_person: dict[int, dict[str, Answer]] = {}
-        for r in rows:
-            by_person.setdefault(r.participant_id, {})[r.indicator_id] = answer_of(r.level, r.is_na)
-        aggs = aggregate(model, by_person.values(), agreed)
-        return {k: v for k, v in aggs.items() if k in allowed}
+            for pid, ind_id, level, is_na, note in conn.execute(q):
+                if pid is None:
+                    agreed[ind_id] = int(level)
+                    if note:
+                        notes[ind_id] = note
+                elif ind_id in columns:
+                    columns[ind_id].append(NA if is_na else float(level))
+        levels = [s.level for s in model.scale]
+        return {i: aggregate_values(i, columns[i], levels, agreed.get(i), notes.get(i)) for i in allowed}
 
     def _model(self, ws: Workshop) -> MaturityModel:
         loaded = self.store.get_model_snapshot(ws.model_sha256)

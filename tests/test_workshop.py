@@ -62,7 +62,7 @@ def test_join_answer_resume_and_aggregate(service, tiny):
     assert service.answers_of(people[0].token) == {"leading.party": 2, "digital.platform": "na"}
     agg = service.aggregates(ws.code, key)["leading.party"]
     assert (agg.n, agg.min, agg.max, agg.counts) == (4, 2, 4, {1: 0, 2: 1, 3: 2, 4: 1})
-    assert agg.mean == pytest.approx(3.0) and agg.disagreement  # max - min = 2
+    assert agg.mean == pytest.approx(3.0) and not agg.disagreement  # 2/3/3/4: sd 0.71 < 3/4, range 2 < 9/4
     assert service.aggregates(ws.code, key)["digital.platform"].n_na == 4
     service.set_consensus(ws.code, key, "leading.party", 3)
     assert service.aggregates(ws.code, key)["leading.party"].group_answer == 3
@@ -225,7 +225,16 @@ ACCESS = {
     "check_host": (lambda s, ws, c: s.check_host(ws.code, c), "host", lambda r, ws: r.id == ws.id),
     "open_criterion": (lambda s, ws, c: s.open_criterion(ws.code, c, None), "host", None),
     "reveal": (lambda s, ws, c: s.reveal(ws.code, c, True), "host", None),
-    "set_consensus": (lambda s, ws, c: s.set_consensus(ws.code, c, "leading.party", 3), "host", None),
+    "set_consensus": (lambda s, ws, c: s.set_consensus(ws.code, c, "leading.party", 3, "按多数意见"), "host", None),
+    "presenter_token": (lambda s, ws, c: s.presenter_token(ws.code, c), "host", lambda r, ws: len(r) == 32),
+    "keep_result": (lambda s, ws, c: s.keep_result(ws.code, c), "host",
+                    lambda r, ws: r.answers == {"leading.party": 3, "digital.platform": 1}),
+    "kept_result": (lambda s, ws, c: s.kept_result(ws.code, c), "host", lambda r, ws: r is None),
+    "stamp": (lambda s, ws, c: s.stamp(ws.code, c), "host", lambda r, ws: r[:3] == (4, r[1], 3)),
+    "check_presenter": (lambda s, ws, c: s.check_presenter(ws.code, c), "presenter", lambda r, ws: r.id == ws.id),
+    "presenter_aggregates": (lambda s, ws, c: s.presenter_aggregates(ws.code, c), "presenter", _participant_view),
+    "presenter_progress": (lambda s, ws, c: s.presenter_progress(ws.code, c), "presenter",
+                           lambda r, ws: r.participants == [("参会者 1", 2), ("参会者 2", 1), ("参会者 3", 1)]),
     "close": (lambda s, ws, c: s.close(ws.code, c), "host", None),
     "progress": (lambda s, ws, c: s.progress(ws.code, c), "host", lambda r, ws: [n for _, n in r.participants] == [2, 1, 1]),
     "export_rows": (lambda s, ws, c: s.export_rows(ws.code, c), "host", lambda r, ws: len(r) == 4),
@@ -250,14 +259,15 @@ def test_every_public_method_is_in_the_access_table():
 @pytest.mark.parametrize("method", sorted(ACCESS))
 def test_access_table(service, tiny, method):
     call, allowed, check = ACCESS[method]
-    for kind in ("none", "wrong", "participant", "host"):
+    for kind in ("none", "wrong", "participant", "presenter", "host"):
         ws, key, person = _room(service, tiny)
-        cred = {"none": None, "wrong": WRONG, "participant": person.token, "host": key}[kind]
+        presenter = service.presenter_token(ws.code, key)
+        cred = {"none": None, "wrong": WRONG, "participant": person.token, "presenter": presenter, "host": key}[kind]
         if kind != allowed:
             try:
                 result = call(service, ws, cred)
             except WorkshopError as exc:
-                assert exc.code in ("bad_key", "no_such_participant"), (method, kind, exc.code)
+                assert exc.code in ("bad_key", "no_such_participant", "bad_presenter"), (method, kind, exc.code)
             else:
                 assert result in (None, {}), (method, kind, result)  # nothing, and nobody's answers
             continue
