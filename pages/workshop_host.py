@@ -1,47 +1,99 @@
-"""Host a live workshop: create a session, share the join link, watch answers come in, close, export."""
+"""Host a live workshop: create a session, share the join link, watch answers come in, close, export.
+
+``?w=CODE&k=<host key>`` is the host's screen; ``?w=CODE&v=<presenter token>`` is the projector's
+(no host key in its address, no names, no controls). Only the live panel refreshes itself, and only
+while the session is open; controls, consensus forms and downloads sit outside it, so a click on
+them is never lost to a refresh.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-from typing import Literal
-from urllib.parse import urlsplit
+import time
+from typing import Any, Literal
 
-import segno
 import streamlit as st
 
-from maturity import charts, i18n, tables
-from maturity.aggregate import group_answers
-from maturity.display import fmt_index, fmt_level
-from maturity.limits import MAX_WORKSHOP_TITLE
+from maturity import i18n, tables
+from maturity.aggregate import rank_disagreements
+from maturity.limits import MAX_CONSENSUS_NOTE, MAX_WORKSHOP_TITLE
 from maturity.report import build_workshop_report, report_filename
-from maturity.scoring import score
-from maturity.workshop import ANONYMITY_MIN, WorkshopError, WorkshopService, session_criteria
+from maturity.workshop import Progress, WorkshopError, WorkshopService, session_criteria
+from pages import _wsview as view
 from pages._registry import page_url
 from pages._ui import catalog, escape_md, guarded, lang, model_label, pinned_model, store, tr
 
 L = lang()
 svc = WorkshopService(store())
-st.title(tr("wshost.title"))
-
-
-def _site() -> str:
-    """scheme://host of this app, or "" when unknown (links are then relative)."""
-    url = getattr(st.context, "url", None) or ""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-
 
 # "none" stands for no choice in a select: with None as an option, Streamlit shows the placeholder and a
 # clear button instead of the option's own text.
 NONE = "none"
+REFRESH = 5  # seconds between refreshes of the live panel while the session is open
 
 
 def _or_none(value: object) -> object:
     return NONE if value is None else value
 
 
-code, key = st.query_params.get("w"), st.query_params.get("k")
+code, key, shown_key = st.query_params.get("w"), st.query_params.get("k"), st.query_params.get("v")
+
+
+# -- the projector ------------------------------------------------------------------------------
+
+def presenter(code: str, token: str) -> None:
+    """The projector's screen: join code and QR while open, progress numbers, "discuss first", the
+    distributions, the group result after close. Nothing here can change the session."""
+    try:
+        ws = svc.check_presenter(code, token)
+    except WorkshopError as exc:
+        st.error(exc.message(L))
+        return
+    m = pinned_model(ws).model
+    crit_ids = session_criteria(m, ws)
+    # Fixed text, no user input: the projector needs the whole width, not the app's sidebar.
+    st.html("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none}</style>")
+    st.title(escape_md(ws.title))
+    st.caption(tr("wshostui.present_badge" if ws.is_open else "wshostui.present_badge_closed"))
+    view.join_box(ws, page_url("workshop", view.site(), w=ws.code), L)
+    if ws.is_open:
+        st.caption(tr("wshostui.join_hint"))
+
+    @st.fragment(run_every=REFRESH if ws.is_open else None)
+    @guarded(kind="read", last_net=True)  # a fragment's own rerun runs without app.py around it
+    def live() -> None:
+        try:
+            now = svc.check_presenter(ws.code, token)
+            progress = svc.presenter_progress(ws.code, token, L)
+            aggs = svc.presenter_aggregates(ws.code, token)
+        except WorkshopError as exc:
+            st.error(exc.message(L))
+            return
+        if now.is_open != ws.is_open:
+            st.rerun(scope="app")  # closed: the whole screen changes
+        if not now.is_open:
+            st.header(tr("wshost.results"))
+            view.group_result(m, aggs, crit_ids, L)
+        _numbers(progress)
+        view.discuss_first(m, aggs, rank_disagreements(m, {k: a for k, a in aggs.items() if a is not None}), L)
+        view.distributions(now, m, aggs, crit_ids, L)
+
+    live()
+
+
+def _numbers(progress: Progress) -> None:
+    c1, c2 = st.columns(2)
+    c1.metric(tr("wshost.participants"), len(progress.participants))
+    c2.metric(tr("wshost.answers"), sum(n for _, n in progress.participants))
+
+
+if code and shown_key:
+    presenter(code, shown_key)
+    st.stop()
+
+st.title(tr("wshost.title"))
+
+# -- creating a session -------------------------------------------------------------------------
 
 if not code or not key:
     st.caption(tr("wshost.intro"))
@@ -81,6 +133,8 @@ if not code or not key:
         st.rerun()
     st.stop()
 
+# -- the host's screen --------------------------------------------------------------------------
+
 try:
     ws = svc.check_host(code, key)
 except WorkshopError as exc:
@@ -90,35 +144,29 @@ loaded = pinned_model(ws)
 m = loaded.model
 crit_ids = session_criteria(m, ws)
 
-st.markdown(f"### {escape_md(ws.title)}")
-st.caption(tr("wshost.model_line", model=escape_md(m.t(m.title, L)), version=escape_md(m.version)))
-# Presenter mode, for the projector: no host link, no names, no controls; small anonymous groups hidden.
-present = st.toggle(tr("wshost.present"), key="wsh_present", help=tr("wshost.present_help"))
 
-join_url = page_url("workshop", _site(), w=ws.code)
-host_url = page_url("workshop_host", _site(), w=ws.code, k=key or "")
-left, right = st.columns([2, 1])
-with left:
-    st.markdown(tr("wshost.join_code"))
-    # The code is from the unambiguous alphabet (checked above), so it is safe as HTML.
-    st.markdown(f"<div style='font-size:4rem;font-weight:700;letter-spacing:.4rem;line-height:1.1'>"
-                f"{ws.code}</div>", unsafe_allow_html=True)
-    st.markdown(tr("wshost.join_link"))
-    st.code(join_url, language=None)
-    if not present:
-        with st.expander(tr("wshost.host_link")):
-            st.warning(tr("wshost.host_link_warn"))
-            st.code(host_url, language=None)
-with right:
-    qr = io.BytesIO()
-    segno.make(join_url, error="m").save(qr, kind="png", scale=6, border=2)
-    st.image(qr.getvalue(), caption=tr("wshost.qr_caption"), width=220)
+def live_state() -> view.Live:
+    """The session's state, from this tab's cache while its stamp (one cheap query) is unchanged."""
+    stamp = svc.stamp(ws.code, key)
+    cached = st.session_state.get("wsh_live")
+    if isinstance(cached, view.Live) and (cached.code, cached.stamp, cached.lang) == (ws.code, stamp, L):
+        return cached
+    aggs = svc.aggregates(ws.code, key)
+    fresh = view.Live(ws.code, stamp, L, svc.check_host(ws.code, key), svc.progress(ws.code, key, L), aggs,
+                 rank_disagreements(m, aggs))
+    st.session_state["wsh_live"] = fresh
+    return fresh
 
 
-def _consensus(indicator_id: str) -> None:
-    level = st.session_state.get(f"wsh_cons_{indicator_id}")
-    level = None if level == NONE else level
-    _host_call(svc.set_consensus, ws.code, key, indicator_id, level)
+@guarded(flash="wsh_flash")
+def _host_call(action, *args) -> bool:
+    """Run one host action; a refusal or a database failure becomes a message on the next run."""
+    try:
+        action(*args)
+    except WorkshopError as exc:
+        st.session_state["wsh_flash"] = ("error", exc.message(L))
+        return False
+    return True
 
 
 def _reveal() -> None:
@@ -134,100 +182,58 @@ def _close() -> None:
     _host_call(svc.close, ws.code, key)
 
 
-@guarded(flash="wsh_flash")
-def _host_call(action, *args) -> None:
-    """Run one host action; a refusal or a database failure becomes a message on the next run."""
-    try:
-        action(*args)
-    except WorkshopError as exc:
-        st.session_state["wsh_flash"] = ("error", exc.message(L))
-
-
-@st.fragment(run_every=5)
-@guarded(kind="read", last_net=True)  # a fragment's own rerun runs without app.py around it
-def panel() -> None:
-    """The live part of the host screen; the browser reruns it every few seconds."""
-    try:
-        now = svc.check_host(ws.code, key)
-        progress = svc.progress(ws.code, key, L)
-        aggs = svc.aggregates(ws.code, key)
-    except WorkshopError as exc:
-        st.error(exc.message(L))
-        return
-    flash = st.session_state.pop("wsh_flash", None)
-    if flash:
-        st.error(flash[1])
-
-    state = tr("wshost.state_open") if now.is_open else tr("wshost.state_closed")
-    pace = tr(f"wshost.pace_{now.pace}")
-    st.caption(tr("wshost.status", state=state, pace=pace, identity=tr("wshost.named") if now.named
-                  else tr("wshost.anonymous")))
-    c1, c2 = st.columns(2)
-    c1.metric(tr("wshost.participants"), len(progress.participants))
-    answered = sum(n for _, n in progress.participants)
-    c2.metric(tr("wshost.answers"), answered)
-    if progress.participants and not present:
-        st.dataframe({tr("wshost.col_participant"): [name for name, _ in progress.participants],
-                      tr("wshost.col_answered"): [f"{n}/{progress.total}" for _, n in progress.participants]},
-                     hide_index=True, width="stretch")
-    elif not progress.participants:
-        st.info(tr("wshost.nobody_yet"))
-
-    controls = st.columns(2) if not present else None
-    if controls is not None and now.pace == "guided":
-        options = [NONE, *crit_ids]
-        st.session_state.setdefault("wsh_open", now.current_criterion or NONE)
-        controls[0].selectbox(tr("wshost.open_criterion"), options, key="wsh_open", on_change=_open,
-                              format_func=lambda c: i18n.t("wshost.open_none", L) if c == NONE
-                              else m.t(m.criterion_by_id[c].name, L), placeholder=tr("friction.select"))
-    if controls is not None:
-        st.session_state.setdefault("wsh_reveal", now.revealed)
-        controls[1].toggle(tr("wshost.reveal"), key="wsh_reveal", on_change=_reveal, help=tr("wshost.reveal_help"))
-
-    levels = [NONE, *[s.level for s in m.scale]]
-    for cid in crit_ids:
-        crit = m.criterion_by_id[cid]
-        ind_ids = [i.id for i in crit.indicators]
-        live = " 🟢" if now.pace == "guided" and now.current_criterion == cid else ""
-        st.subheader(f"{escape_md(m.t(crit.name, L))}{live}")
-        if present and not now.named:
-            ind_ids = [i for i in ind_ids if aggs[i].n + aggs[i].n_na >= ANONYMITY_MIN]
-        if any(aggs[i].n + aggs[i].n_na for i in ind_ids):
-            spec = charts.distribution(m, aggs, ind_ids, L).to_dict(validate=False)
-            st.vega_lite_chart(spec, width="stretch")
-        else:
-            st.caption(tr("wshost.no_answers"))
-        for i in ind_ids:
-            if aggs[i].disagreement:
-                st.markdown("⚠ " + tr("friction.name_text", name=tr("wshost.disagree"),
-                                            text=escape_md(m.t(m.indicator_by_id[i].question, L))))
-        if present:
+def _save_consensus(cid: str) -> None:
+    """Save the changed consensus levels and notes of one criterion's form."""
+    stored = st.session_state["wsh_live"].aggs
+    for ind in m.criterion_by_id[cid].indicators:
+        level = st.session_state.get(f"wsh_cons_{ind.id}")
+        level = None if level == NONE else level
+        note = (st.session_state.get(f"wsh_note_{ind.id}") or "").strip() or None
+        if level is None and note is not None:
+            st.session_state["wsh_flash"] = ("warning", tr("wshostui.consensus_note_alone",
+                                                           question=escape_md(m.t(ind.question, L))))
+            return
+        was = stored.get(ind.id)
+        if was is not None and (was.consensus, was.note) == (level, note if level is not None else None):
             continue
-        with st.expander(tr("wshost.consensus")):
-            for ind in crit.indicators:
-                flag = "⚠ " if aggs[ind.id].disagreement else ""
-                st.session_state.setdefault(f"wsh_cons_{ind.id}", _or_none(aggs[ind.id].consensus))
-                st.selectbox(
-                    f"{flag}{escape_md(m.t(ind.question, L))}", levels, key=f"wsh_cons_{ind.id}",
-                    on_change=_consensus, args=(ind.id,),
-                    format_func=lambda v: i18n.t("wshost.no_consensus", L) if v == NONE
-                    else f"{v} {m.t(m.levels[v].name, L)}", placeholder=tr("friction.select"))
+        if not _host_call(svc.set_consensus, ws.code, key, ind.id, level, note):
+            return
+    st.session_state["wsh_flash"] = ("success", tr("wshostui.consensus_saved",
+                                                   name=escape_md(m.t(m.criterion_by_id[cid].name, L))))
 
-    if now.is_open:
-        return
-    st.divider()
+
+def _keep() -> None:
+    before = svc.kept_result(ws.code, key)
+    kept: list[Any] = []
+    if _host_call(lambda: kept.append(svc.keep_result(ws.code, key, L))):
+        st.session_state["wsh_kept"] = (kept[0].token, before is not None)
+
+
+st.markdown(f"### {escape_md(ws.title)}")
+st.caption(tr("wshost.model_line", model=escape_md(m.t(m.title, L)), version=escape_md(m.version)))
+flash = st.session_state.pop("wsh_flash", None)
+if flash:
+    getattr(st, flash[0])(flash[1])
+
+join_url = page_url("workshop", view.site(), w=ws.code)
+state = live_state()
+
+
+def results_and_downloads() -> None:
+    """After close, first on the screen: the group result, keeping it, the PDF and the raw answers."""
     st.header(tr("wshost.results"))
-    result = score(m, group_answers(aggs))  # consensus where recorded, else the mean
-    st.metric(tr("wshost.overall"), fmt_index(result.overall.index))
-    st.dataframe({
-        tr("wshost.col_criterion"): [m.t(m.criterion_by_id[c].name, L) for c in crit_ids],
-        tr("wshost.col_level"): [fmt_level(result.criteria[c].score.level) for c in crit_ids],
-        tr("wshost.col_index"): [fmt_index(result.criteria[c].score.index) for c in crit_ids],
-    }, hide_index=True, width="stretch")
-    if present:
-        return
-    people = len(progress.participants)
+    view.group_result(m, state.aggs, crit_ids, L)
+    with st.container(border=True):
+        st.button(tr("wshostui.keep"), key="wsh_keep", type="primary", icon="💾", on_click=_keep,
+                  help=tr("wshostui.keep_help"))
+        kept = st.session_state.get("wsh_kept")
+        if kept:
+            st.success(tr("wshostui.kept_updated" if kept[1] else "wshostui.kept_new"))
+            st.link_button(tr("wshostui.kept_link"), page_url("results", view.site(), a=kept[0]), icon="📈")
+    st.markdown(f"**{tr('wshostui.downloads')}**")
+    people = len(state.progress.participants)
     day = dt.date.today().isoformat()
+    aggs = state.aggs
     d1, d2, d3 = st.columns(3)
     d1.download_button(
         tr("wshost.pdf"), key="wsh_pdf", on_click="ignore", mime="application/pdf", icon="📄",
@@ -248,9 +254,94 @@ def panel() -> None:
         st.dataframe(raw.astype(str), hide_index=True, width="stretch")
 
 
+if not ws.is_open:
+    view.join_box(ws, join_url, L)  # one small line now
+    results_and_downloads()
+    st.divider()
+else:
+    view.join_box(ws, join_url, L)
+    with st.container(border=True):
+        st.markdown(f"**{tr('wshostui.present_title')}**")
+        st.caption(tr("wshostui.present_help"))
+        present_url = page_url("workshop_host", view.site(), w=ws.code, v=svc.presenter_token(ws.code, key), lang=L)
+        st.code(present_url, language=None)
+        st.link_button(tr("wshostui.present_open"), present_url, icon="🖥️")
+    with st.expander(tr("wshost.host_link")):
+        st.warning(tr("wshost.host_link_warn"))
+        st.code(page_url("workshop_host", view.site(), w=ws.code, k=key or ""), language=None)
+
+# Host controls: outside the live panel, so a refresh never swallows a click on them.
+st.markdown(f"**{tr('wshostui.controls')}**")
+controls = st.columns(2)
+if ws.pace == "guided" and ws.is_open:
+    st.session_state.setdefault("wsh_open", ws.current_criterion or NONE)
+    controls[0].selectbox(tr("wshost.open_criterion"), [NONE, *crit_ids], key="wsh_open", on_change=_open,
+                          format_func=lambda c: i18n.t("wshost.open_none", L) if c == NONE
+                          else m.t(m.criterion_by_id[c].name, L), placeholder=tr("friction.select"))
+st.session_state.setdefault("wsh_reveal", ws.revealed)
+controls[1].toggle(tr("wshost.reveal"), key="wsh_reveal", on_change=_reveal, help=tr("wshost.reveal_help"))
+
+
+@st.fragment(run_every=REFRESH if ws.is_open else None)
+@guarded(kind="read", last_net=True)  # a fragment's own rerun runs without app.py around it
+def panel() -> None:
+    """The live part of the host screen; while the session is open the browser reruns it every few seconds."""
+    started = time.perf_counter()
+    try:
+        live = live_state()
+    except WorkshopError as exc:
+        st.error(exc.message(L))
+        return
+    now = live.now
+    if (now.is_open, now.revealed, now.current_criterion) != (ws.is_open, ws.revealed, ws.current_criterion):
+        st.rerun(scope="app")  # changed from another tab: controls and results follow
+    st.subheader(tr("wshostui.live") if now.is_open else tr("wshostui.live_closed"))
+    st.caption(tr("wshost.status", state=tr("wshost.state_open") if now.is_open else tr("wshost.state_closed"),
+                  pace=tr(f"wshost.pace_{now.pace}"),
+                  identity=tr("wshost.named") if now.named else tr("wshost.anonymous")))
+    _numbers(live.progress)
+    if live.progress.participants:
+        st.dataframe({tr("wshost.col_participant"): [name for name, _ in live.progress.participants],
+                      tr("wshost.col_answered"): [f"{n}/{live.progress.total}" for _, n in live.progress.participants]},
+                     hide_index=True, width="stretch", height=min(300, 38 + 35 * len(live.progress.participants)))
+    else:
+        st.info(tr("wshost.nobody_yet"))
+    view.discuss_first(m, live.aggs, live.ranked, L)
+    view.distributions(now, m, live.aggs, crit_ids, L)
+    # Server time of this refresh, for tests/test_workshop_host_panel.py (the browser never sees it).
+    st.session_state["wsh_panel_ms"] = (time.perf_counter() - started) * 1000
+
+
 panel()
 
-if ws.is_open and not present:
+
+def consensus_forms() -> None:
+    """One form per criterion: an agreed level and a note per question, saved together."""
+    st.subheader(tr("wshostui.consensus_title"))
+    st.caption(tr("wshostui.consensus_help"))
+    levels = [NONE, *[s.level for s in m.scale]]
+    for cid in crit_ids:
+        crit = m.criterion_by_id[cid]
+        flagged = sum(1 for i in crit.indicators if state.aggs[i.id].disagreement)
+        with st.expander(escape_md(m.t(crit.name, L)) + (" ⚠" * bool(flagged))), st.form(f"wsh_cons_form_{cid}",
+                                                                                         border=False):
+            for ind in crit.indicators:
+                agg = state.aggs[ind.id]
+                st.session_state.setdefault(f"wsh_cons_{ind.id}", _or_none(agg.consensus))
+                st.session_state.setdefault(f"wsh_note_{ind.id}", agg.note or "")
+                st.markdown(("⚠ " if agg.disagreement else "") + escape_md(m.t(ind.question, L)))
+                c1, c2 = st.columns([1, 2])
+                c1.selectbox(tr("wshostui.consensus_level"), levels, key=f"wsh_cons_{ind.id}",
+                             format_func=lambda v: i18n.t("wshost.no_consensus", L) if v == NONE
+                             else f"{v} {m.t(m.levels[v].name, L)}", placeholder=tr("friction.select"))
+                c2.text_input(tr("wshostui.consensus_note", limit=MAX_CONSENSUS_NOTE), key=f"wsh_note_{ind.id}",
+                              max_chars=MAX_CONSENSUS_NOTE)
+            st.form_submit_button(tr("wshostui.consensus_save"), on_click=_save_consensus, args=(cid,))
+
+
+consensus_forms()
+
+if ws.is_open:
     st.divider()
     with st.container(border=True):
         st.markdown(f"**{tr('wshost.close_title')}**")

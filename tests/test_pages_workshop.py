@@ -137,22 +137,37 @@ def test_named_session_needs_a_name(root, store, tiny):
     assert "p" not in at.query_params
 
 
-def test_presenter_mode_hides_the_key_names_and_controls(root, store, tiny):
+def test_the_presenter_link_shows_no_key_no_names_and_no_controls(root, store, tiny):
+    from urllib.parse import parse_qs, urlsplit
+
     svc = WorkshopService(store)
     ws, key = svc.create(tiny, "投屏测试", named=True)
     person = svc.join(ws.code, "张堃")
     svc.submit(person.token, {"leading.party": 2})
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
-    at.query_params["w"], at.query_params["k"] = ws.code, key
-    at.run()
-    at.switch_page("pages/workshop_host.py").run()
-    assert any(key in c.value for c in at.code)  # the host's own screen shows the host link
-    at.toggle(key="wsh_present").set_value(True).run()
-    assert not at.exception
-    shown = " ".join([c.value for c in at.code] + [m.value for m in at.markdown] + [e.label for e in at.expander])
+    host = open_with(root, "workshop_host", w=ws.code, k=key)
+    assert not host.exception, host.exception
+    assert any(key in c.value for c in host.code)  # the host's own screen shows the host link
+    [link] = [c.value for c in host.code if "v=" in c.value]
+    query = parse_qs(urlsplit(link).query)
+    assert "k" not in query and key not in link and query["w"] == [ws.code]
+    at = open_with(root, "workshop_host", **{name: values[0] for name, values in query.items()})
+    assert not at.exception, at.exception
+    shown = " ".join([c.value for c in at.code] + [m.value for m in at.markdown] + [e.label for e in at.expander]
+                     + [t.value for t in at.title] + [c.value for c in at.caption])
     assert key not in shown and "张堃" not in shown
-    assert not at.get("dataframe") and not [b for b in at.button if b.key == "wsh_close"]
-    assert ws.code in shown  # the join code stays big on the screen
+    assert "投屏测试" in shown and ws.code in shown  # the title and the join code stay big on the screen
+    assert not at.get("dataframe")  # nobody's name, not even a numbered list
+    for kind in ("button", "toggle", "selectbox", "text_input", "checkbox", "download_button", "form"):
+        assert not at.get(kind), kind
+    assert [m.value for m in at.metric] == ["1", "1"]
+    assert at.get("vega_lite_chart")  # a named session: the projector shows even one answer's distribution
+
+
+def test_a_wrong_presenter_token_is_refused_with_a_message(root, store, tiny):
+    _, ws, key = session(store, tiny)
+    at = open_with(root, "workshop_host", w=ws.code, v=key)  # the host key is not a presenter token
+    assert not at.exception, at.exception
+    assert at.error and not at.metric and not at.code
 
 
 def test_a_database_failure_on_submit_is_a_message_and_stores_nothing(root, store, tiny, monkeypatch):
