@@ -21,6 +21,7 @@ from maturity import i18n
 from maturity.advice import roadmap
 from maturity.aggregate import aggregate
 from maturity.assessment import Assessment, read_json
+from maturity.display import join_names
 from maturity.explain import fmt_index
 from maturity.loader import load_model, load_model_text
 from maturity.report import _render, _svg, _vl, build_report, build_workshop_report, report_filename
@@ -220,6 +221,84 @@ def test_workshop_report_shows_distributions_and_disagreement(brand, lang, tmp_p
     assert squash(i18n.t("report.criteria.count_na", lang, n=1)) in text
     assert "年度品牌工会研讨会" in text and squash(UNION) in text
     assert squash(i18n.t("report.workshop_title", lang)) in text
+
+
+def _subset_session(brand, criteria):
+    """Three people on the questions of ``criteria`` only, one consensus with a note: a subset session."""
+    model = brand.model
+    ids = [i.id for i in model.indicators if model.criterion_of[i.id].id in criteria]
+    people = [{i: 1 + (n + k) % 5 for k, i in enumerate(ids)} for n in range(3)]
+    aggs = aggregate(model, people, consensus={ids[0]: 4}, notes={ids[0]: "以党委意见为准"})
+    return ids, {k: v for k, v in aggs.items() if k in ids}  # what WorkshopService.aggregates returns
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_subset_workshop_reports_its_own_criteria_and_coverage(brand, lang, tmp_path):
+    """Issue 10: a session on 2 of 8 criteria said "8 / 32 answered (25%)" and listed six criteria nobody discussed."""
+    model = brand.model
+    _, aggs = _subset_session(brand, ["leading", "digital"])
+    title = "2026 年职代会品牌工会研讨"
+    pdf = build_workshop_report(brand, title=title, organisation={"name": title}, aggregates=aggs, participants=3,
+                                lang=lang, assessed_at="2026-12-02")
+    text = squash(poppler("pdftotext", pdf, tmp_path))
+    assert squash(i18n.t("report.cover.coverage_value", lang, answered=8, total=8,
+                         coverage=i18n.t("report.percent", lang, value="100"))) in text
+    assert "32" not in squash(i18n.t("report.cover.coverage_value", lang, answered=8, total=8, coverage="x"))
+    assert squash(i18n.t("report.no_data", lang)) not in text
+    assert squash(i18n.t("report.criteria.low_confidence", lang)) + squash(i18n.t("report.criteria.low_confidence_note",
+                  lang, valid=0, total=4)) not in text
+    names = {c.id: model.t(c.name, lang) for c in model.criteria}
+    chosen = join_names([names["leading"], names["digital"]], lang)
+    scope = squash(i18n.t("wsfacil.scope_value", lang, n=2, total=8, names=chosen))
+    assert squash(i18n.t("wsfacil.scope", lang) + chosen) in text and scope[:len(scope) // 2] in text  # (wrapped)
+    # a section for each of the session's criteria (its name, then its index), none for the six nobody discussed
+    index = {"zh": "指数", "en": "index"}[lang]
+    for cid, name in names.items():
+        assert (squash(name) + index in text) is (cid in ("leading", "digital")), (cid, name)
+    assert squash(i18n.t("wsfacil.consensus_note", lang, note="以党委意见为准")) in text
+    assert squash(i18n.t("report.charts.radar", lang)) not in text  # two axes make no radar; the bars remain
+    assert squash(i18n.t("report.charts.gap", lang)) in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_workshop_cover_prints_the_title_once(brand, lang, tmp_path):
+    _, aggs = _subset_session(brand, ["leading", "digital"])
+    title = "年度品牌工会研讨会"
+    pdf = build_workshop_report(brand, title=title, organisation={"name": title}, aggregates=aggs, participants=3,
+                                lang=lang, assessed_at="2026-12-02")
+    cover = squash(poppler("pdftotext", pdf, tmp_path, "-f", "1", "-l", "1"))
+    assert cover.count(title) == 1, cover
+    # a union named apart from the session: the union big, the session once in its row
+    pdf = build_workshop_report(brand, title=title, organisation={"name": UNION}, aggregates=aggs, participants=3,
+                                lang=lang, assessed_at="2026-12-02")
+    cover = squash(poppler("pdftotext", pdf, tmp_path, "-f", "1", "-l", "1"))
+    assert cover.count(title) == 1 and squash(UNION) in cover
+    assert squash(i18n.t("report.cover.session", lang)) + title in cover
+
+
+def test_a_whole_model_workshop_has_no_scope_line_and_counts_every_question(brand, tmp_path):
+    model = brand.model
+    people = [{i.id: 3 for i in model.indicators} for _ in range(3)]
+    pdf = build_workshop_report(brand, title="全模型研讨", organisation={"name": "全模型研讨"},
+                                aggregates=aggregate(model, people), participants=3, lang="zh", assessed_at="2026-12-02")
+    text = squash(poppler("pdftotext", pdf, tmp_path))
+    assert squash(i18n.t("wsfacil.scope", "zh")) not in text
+    assert "已答32/32题" in text and squash(i18n.t("report.charts.radar", "zh")) in text
+
+
+def test_the_session_criteria_can_be_given_and_beat_the_aggregates(brand, tmp_path):
+    from maturity.report._build import criteria_of, session_model
+
+    _, aggs = _subset_session(brand, ["leading", "digital"])
+    assert criteria_of(brand.model, aggs) == ["leading", "digital"]
+    cut = session_model(brand, ["digital", "leading", "nope"])
+    assert [c.id for c in cut.model.criteria] == ["leading", "digital"] and len(cut.model.indicators) == 8
+    assert cut.sha256 == brand.sha256 and brand.model.criteria[1].id == "organising"  # the original untouched
+    assert session_model(brand, []) is brand and session_model(brand, [c.id for c in brand.model.criteria]) is brand
+    pdf = build_workshop_report(brand, title="只谈引领力", organisation={"name": "只谈引领力"}, aggregates=aggs,
+                                participants=3, lang="zh", assessed_at="2026-12-02", criteria=["leading"])
+    text = squash(poppler("pdftotext", pdf, tmp_path))
+    assert "已答4/4题" in text
 
 
 def test_missing_glyphs_are_shown_not_dropped(tiny, tiny_assessment, tmp_path):

@@ -5,8 +5,9 @@ Cheap to import: fpdf2, the fonts and the charts load on the first build.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..aggregate import IndicatorAggregate, group_answers
@@ -14,10 +15,11 @@ from ..assessment import Assessment
 from ..filenames import download_name
 from ..i18n import normalise, t
 from ..loader import LoadedModel
+from ..model import MaturityModel
 from ..scoring import Result, score
 from . import _vl
 
-__all__ = ["build_report", "build_workshop_report", "report_filename"]
+__all__ = ["build_report", "build_workshop_report", "criteria_of", "report_filename", "session_model"]
 
 
 def build_report(
@@ -48,20 +50,47 @@ def build_workshop_report(
     participants: int,
     lang: str = "zh",
     assessed_at: str | None = None,
+    criteria: Sequence[str] | None = None,
 ) -> bytes:
-    """The PDF of a workshop: scored on the group answers, with each question's distribution."""
+    """The PDF of a workshop: scored on the group answers, with each question's distribution.
+
+    Only the session's ``criteria`` are reported, and coverage counts their questions only; without
+    ``criteria``, the session is the criteria that have a question in ``aggregates`` (what
+    :meth:`maturity.workshop.WorkshopService.aggregates` returns for a subset session).
+    """
     _vl.start()
     from ._data import ReportData, WorkshopData
     from ._render import render
 
-    answers = group_answers(aggregates)
+    session = session_model(loaded, criteria if criteria is not None else criteria_of(loaded.model, aggregates))
+    kept = {k: v for k, v in aggregates.items() if k in session.model.indicator_by_id}
+    answers = group_answers(kept)
     data = ReportData(
-        loaded=loaded, lang=normalise(lang), result=score(loaded.model, answers), answers=answers, notes={},
+        loaded=session, lang=normalise(lang), result=score(session.model, answers), answers=answers, notes={},
         organisation=dict(organisation), assessed_at=assessed_at or dt.date.today().isoformat(),
         answered_version=loaded.model.version,
-        workshop=WorkshopData(title=title, aggregates=dict(aggregates), participants=participants),
+        workshop=WorkshopData(title=title, aggregates=kept, participants=participants,
+                              model_criteria=None if session is loaded else len(loaded.model.criteria)),
     )
     return render(data)
+
+
+def criteria_of(model: MaturityModel, aggregates: Mapping[str, IndicatorAggregate]) -> list[str]:
+    """The criteria with a question among ``aggregates``, in model order."""
+    return [c.id for c in model.criteria if any(i.id in aggregates for i in c.indicators)]
+
+
+def session_model(loaded: LoadedModel, criteria: Sequence[str]) -> LoadedModel:
+    """``loaded`` cut to ``criteria`` (groups without any left out), so that every section and the
+    coverage count the session's questions only; the whole model when ``criteria`` is empty or all."""
+    model = loaded.model
+    keep = {c for c in criteria if c in model.criterion_by_id}
+    if not keep or keep == set(model.criterion_by_id):
+        return loaded
+    raw = model.model_dump()
+    groups = [{**g, "criteria": [c for c in g["criteria"] if c["id"] in keep]} for g in raw["groups"]]
+    cut = MaturityModel.model_validate({**raw, "groups": [g for g in groups if g["criteria"]]})
+    return dataclasses.replace(loaded, model=cut)
 
 
 def report_filename(organisation_name: str, date: str, lang: str, *, workshop: bool = False) -> str:

@@ -24,6 +24,7 @@ class WorkshopData:
     title: str
     aggregates: dict[str, IndicatorAggregate]
     participants: int
+    model_criteria: int | None = None  # a subset session: the whole model's number of criteria
 
 
 @dataclass

@@ -110,6 +110,8 @@ def _indicator(pdf: ReportPDF, d: ReportData, ind: Indicator, n: int) -> None:
         else:
             line = t("report.criteria.answer", L, level=level_text(d, nearest), text=text)
         pdf.paragraph(line, size=10, indent=indent, after=0.5)
+    if agg is not None and agg.consensus is not None and agg.note:
+        pdf.paragraph(t("wsfacil.consensus_note", L, note=agg.note), size=9.5, color=GREY, indent=indent, after=0.5)
     note = (d.notes.get(ind.id) or "").strip()
     if note:
         pdf.paragraph(t("report.criteria.note", L, note=note), size=9.5, color=GREY, indent=indent, after=0.5)

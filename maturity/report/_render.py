@@ -83,6 +83,8 @@ def chart_specs(d: ReportData) -> dict[str, str]:
 def _builders(d: ReportData) -> list[tuple[str, Callable[..., charts.Chart]]]:
     """The report's charts by name: the pages' builders."""
     built = [("radar", charts.radar), ("groups", charts.groups_bar), ("gap", charts.gap_bars)]
+    if len(d.model.criteria) < 3:  # a radar of one or two axes is a line: a subset workshop has the bars
+        built = built[1:]
     return [*built, ("tags", charts.tags_bar)] if d.model.tags else built
 
 

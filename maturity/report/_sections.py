@@ -45,8 +45,6 @@ def cover(pdf: ReportPDF, d: ReportData, title: str) -> None:
     enterprise = str(d.organisation.get("enterprise") or "").strip()
     if enterprise and enterprise != d.org:
         pdf.paragraph(enterprise, size=12, color=GREY, after=1)
-    if d.workshop:
-        pdf.paragraph(d.workshop.title, size=12, color=GREY, after=1)
 
     # The headline panel: overall index, stage (with stars), average level.
     y = max(pdf.y + 10, 112)
@@ -93,9 +91,14 @@ def cover(pdf: ReportPDF, d: ReportData, title: str) -> None:
     org = d.organisation
     rows: list[tuple[str, str]] = [(t("report.cover.date", L), date_text(d))]
     if d.workshop:
-        rows.append((t("report.cover.session", L), d.workshop.title))
+        if d.workshop.title.strip() != d.org:  # the title once: the union's line when it names the union too
+            rows.append((t("report.cover.session", L), d.workshop.title))
         rows.append((t("report.cover.participants", L), t("report.cover.participants_value", L,
                                                           n=d.workshop.participants)))
+        if d.workshop.model_criteria:  # a subset session: say so, beside a coverage counted over it
+            rows.append((t("wsfacil.scope", L), t("wsfacil.scope_value", L, n=len(m.criteria),
+                                                  total=d.workshop.model_criteria,
+                                                  names=join_list(d, [m.t(c.name, L) for c in m.criteria]))))
     for key in ("assessor", "enterprise", "region"):
         value = str(org.get(key) or "").strip()
         if value and not (key == "enterprise" and value == d.org):
