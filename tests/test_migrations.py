@@ -28,6 +28,7 @@ from maturity.scoring import score
 from maturity.store import Store
 from maturity.throttle import Client
 from maturity.workshop import WorkshopService
+from maturity.workshop_types import hash_key
 from tests.conftest import PG_ADMIN_URL
 from tests.fixtures.make_pre_alembic import summarise
 from tests.helpers import create_schemas_at_once
@@ -231,3 +232,64 @@ def test_processes_starting_at_once_upgrade_an_old_database_once(old_db):
     assert sorted(stores[0].get_assessments(list(expected["assessments"]))) == sorted(expected["assessments"])
     for s in stores:
         s.dispose()
+
+
+def _at_revision(store: Store, revision: str) -> None:
+    """Move ``store``'s database to ``revision`` with Alembic, as an older release would have left it."""
+    from alembic import command
+
+    with store.db.write() as conn:
+        cfg = migrations._config(conn)
+        if migrations._revision(conn) is None:
+            command.upgrade(cfg, revision)
+        else:
+            command.downgrade(cfg, revision)
+
+
+def test_a_database_at_0002_upgrades_to_0003_with_its_workshop_kept(empty_url, tiny):
+    """Issue 10: the consensus note, the presenter hash and the kept result are added columns; nothing is lost."""
+    store = Store(empty_url)
+    _at_revision(store, "0002")
+    assert migrations.current(store.db) == "0002"
+    columns = {c["name"] for c in inspect(store.engine).get_columns("consensus")}
+    assert "note" not in columns
+    # a session as the code of revision 0002 wrote it: rows without the new columns
+    sha = store.save_model_snapshot(tiny)
+    stamp = now()
+    with store.db.write() as conn:
+        conn.execute(text(
+            "INSERT INTO workshops (code, title, model_sha256, criteria, named, pace, current_criterion, revealed,"
+            " host_key_hash, language, created_at, closed_at) VALUES ('ABCDEF', '旧研讨', :sha, '[]', :f, 'free',"
+            " NULL, :f, :h, 'zh', :at, NULL)"), {"sha": sha, "f": False, "h": hash_key("k" * 32),
+                                                 "at": stamp.replace(tzinfo=None)})
+        wid = conn.scalar(text("SELECT id FROM workshops WHERE code = 'ABCDEF'"))
+        for n, level in enumerate((1, 3, 4)):
+            conn.execute(text("INSERT INTO participants (workshop_id, token, name, created_at) VALUES (:w, :t, NULL, :at)"),
+                         {"w": wid, "t": f"tok{n:021d}", "at": stamp.replace(tzinfo=None)})
+            pid = conn.scalar(text("SELECT id FROM participants WHERE token = :t"), {"t": f"tok{n:021d}"})
+            conn.execute(text("INSERT INTO workshop_answers (participant_id, indicator_id, workshop_id, level, is_na,"
+                              " updated_at) VALUES (:p, 'leading.party', :w, :l, :f, :at)"),
+                         {"p": pid, "w": wid, "l": float(level), "f": False, "at": stamp.replace(tzinfo=None)})
+        conn.execute(text("INSERT INTO consensus (workshop_id, indicator_id, level, updated_at)"
+                          " VALUES (:w, 'leading.party', 3, :at)"), {"w": wid, "at": stamp.replace(tzinfo=None)})
+    store.create_schema()  # what the app does at start
+    assert migrations.current(store.db) == migrations.head() == "0003"
+    assert _diff(store) == []
+    svc = WorkshopService(store)
+    agg = svc.aggregates("ABCDEF", "k" * 32)["leading.party"]
+    assert (agg.n, agg.consensus, agg.note, agg.mean) == (3, 3, None, pytest.approx(8 / 3))
+    svc.set_consensus("ABCDEF", "k" * 32, "leading.party", 3, "旧会话也能写说明")
+    assert svc.aggregates("ABCDEF", "k" * 32)["leading.party"].note == "旧会话也能写说明"
+    token = svc.presenter_token("ABCDEF", "k" * 32)  # filled on the first call for a session from before
+    assert svc.check_presenter("ABCDEF", token).title == "旧研讨"
+    assert svc.keep_result("ABCDEF", "k" * 32).answers == {"leading.party": 3}
+    # and back down: 0003's downgrade drops the three columns again, the rows stay
+    _at_revision(store, "0002")
+    assert "note" not in {c["name"] for c in inspect(store.engine).get_columns("consensus")}
+    with store.db.read() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM workshop_answers")) == 3  # a table copy would cascade to 0
+        assert conn.scalar(text("SELECT count(*) FROM participants")) == 3
+        assert conn.scalar(text("SELECT level FROM consensus")) == 3
+    store.create_schema()  # and up again
+    assert WorkshopService(store).aggregates("ABCDEF", "k" * 32)["leading.party"].n == 3
+    store.dispose()

@@ -16,17 +16,19 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # Batch mode: SQLite adds nullable columns in place; PostgreSQL runs plain ALTER TABLE.
-    with op.batch_alter_table("consensus") as batch:
+    # Batch mode, never copying a table (see downgrade): nullable columns are added in place on both dialects.
+    with op.batch_alter_table("consensus", recreate="never") as batch:
         batch.add_column(sa.Column("note", sa.Text(), nullable=True))
-    with op.batch_alter_table("workshops") as batch:
+    with op.batch_alter_table("workshops", recreate="never") as batch:
         batch.add_column(sa.Column("presenter_hash", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("result_assessment", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("workshops") as batch:
+    # Never by copying the table: on SQLite, dropping the old workshops table would cascade (ON DELETE
+    # CASCADE) to every participant and answer. ALTER TABLE ... DROP COLUMN needs SQLite 3.35 or later.
+    with op.batch_alter_table("workshops", recreate="never") as batch:
         batch.drop_column("result_assessment")
         batch.drop_column("presenter_hash")
-    with op.batch_alter_table("consensus") as batch:
+    with op.batch_alter_table("consensus", recreate="never") as batch:
         batch.drop_column("note")
