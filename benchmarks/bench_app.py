@@ -28,14 +28,14 @@ from maturity.store import Store  # noqa: E402
 
 async def measure(port: int, query: str, page: str, runs: int, before=None) -> list[float]:
     """Round trips of ``runs`` reruns after 3 warm-ups; ``before(i)`` runs ahead of each timed rerun."""
-    async with Session(port) as s:
+    async with Session(port, page, query) as s:
         for _ in range(3):  # warm-up: imports, caches, first chart
-            await s.rerun(query, page)
+            await s.rerun()
         times = []
         for i in range(runs):
             if before:
                 before(i)
-            times.append(await s.rerun(query, page))
+            times.append(await s.rerun())
         return times
 
 
