@@ -8,8 +8,8 @@ spec is built once per distinct content of its criterion's aggregates and reused
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -87,13 +87,14 @@ def discuss_first(model: MaturityModel, aggs: Mapping[str, IndicatorAggregate | 
     if not ranked:
         st.caption(i18n.t("wshostui.discuss_none", lang))
         return
-    for n, ind_id in enumerate(ranked, start=1):
+    for ind_id in ranked:
         agg = aggs[ind_id]
         if agg is None:
             continue
         ind = model.indicator_by_id[ind_id]
         crit = model.criterion_of[ind_id]
-        st.markdown("⚠ " + i18n.t("wshostui.discuss_item", lang, n=n, question=escape_md(model.t(ind.question, lang)),
+        st.markdown("⚠ " + i18n.t("wshostui.discuss_item", lang, number=charts.question_number(model, ind_id),
+                                  question=escape_md(model.t(ind.question, lang)),
                                   criterion=escape_md(model.t(crit.name, lang))))
         counts = join_names([i18n.t("wshostui.count", lang, level=lv, n=c) for lv, c in sorted(agg.counts.items())
                              if c], lang)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from maturity import i18n, tables
+from maturity import charts, i18n, tables
 from maturity.aggregate import rank_disagreements
 from maturity.limits import MAX_CONSENSUS_NOTE, MAX_WORKSHOP_TITLE
 from maturity.report import build_workshop_report, report_filename
@@ -62,6 +62,7 @@ def presenter(code: str, token: str) -> None:
     @st.fragment(run_every=REFRESH if ws.is_open else None)
     @guarded(kind="read", last_net=True)  # a fragment's own rerun runs without app.py around it
     def live() -> None:
+        started = time.perf_counter()
         try:
             now = svc.check_presenter(ws.code, token)
             progress = svc.presenter_progress(ws.code, token, L)
@@ -77,6 +78,7 @@ def presenter(code: str, token: str) -> None:
         _numbers(progress)
         view.discuss_first(m, aggs, rank_disagreements(m, {k: a for k, a in aggs.items() if a is not None}), L)
         view.distributions(now, m, aggs, crit_ids, L)
+        st.session_state["wsh_present_ms"] = (time.perf_counter() - started) * 1000  # for the tests, as below
 
     live()
 
@@ -224,29 +226,29 @@ def results_and_downloads() -> None:
     st.header(tr("wshost.results"))
     view.group_result(m, state.aggs, crit_ids, L)
     with st.container(border=True):
-        st.button(tr("wshostui.keep"), key="wsh_keep", type="primary", icon="💾", on_click=_keep,
+        st.button(tr("wshostui.keep"), key="wsh_keep", type="primary", icon=":material/save:", on_click=_keep,
                   help=tr("wshostui.keep_help"))
         kept = st.session_state.get("wsh_kept")
         if kept:
             st.success(tr("wshostui.kept_updated" if kept[1] else "wshostui.kept_new"))
-            st.link_button(tr("wshostui.kept_link"), page_url("results", view.site(), a=kept[0]), icon="📈")
+            st.link_button(tr("wshostui.kept_link"), page_url("results", view.site(), a=kept[0]), icon=":material/analytics:")
     st.markdown(f"**{tr('wshostui.downloads')}**")
     people = len(state.progress.participants)
     day = dt.date.today().isoformat()
     aggs = state.aggs
     d1, d2, d3 = st.columns(3)
     d1.download_button(
-        tr("wshost.pdf"), key="wsh_pdf", on_click="ignore", mime="application/pdf", icon="📄",
+        tr("wshost.pdf"), key="wsh_pdf", on_click="ignore", mime="application/pdf", icon=":material/picture_as_pdf:",
         file_name=report_filename(ws.title, day, L, workshop=True),
         data=lambda: build_workshop_report(loaded, title=ws.title, organisation={"name": ws.title},
                                            aggregates=aggs, participants=people, lang=L, assessed_at=day))
     raw = tables.workshop_answers_frame(m, svc.export_rows(ws.code, key), L)
     # The guarded writer (typed names never become formulas); the tables' own toolbar export is off.
     kind = tr("wssecurity.file_kind")
-    d2.download_button(tr("wshost.csv"), key="wsh_csv", on_click="ignore", mime="text/csv", icon="📋",
+    d2.download_button(tr("wshost.csv"), key="wsh_csv", on_click="ignore", mime="text/csv", icon=":material/table_view:",
                        file_name=tables.export_filename(ws.title, kind, day, "csv", L),
                        data=lambda: tables.csv_bytes(raw))
-    d3.download_button(tr("wssecurity.xlsx"), key="wsh_xlsx", on_click="ignore", icon="📊",
+    d3.download_button(tr("wssecurity.xlsx"), key="wsh_xlsx", on_click="ignore", icon=":material/grid_on:",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        file_name=tables.export_filename(ws.title, kind, day, "xlsx", L),
                        data=lambda: tables.xlsx_bytes(raw, tr("wssecurity.sheet")))
@@ -265,21 +267,22 @@ else:
         st.caption(tr("wshostui.present_help"))
         present_url = page_url("workshop_host", view.site(), w=ws.code, v=svc.presenter_token(ws.code, key), lang=L)
         st.code(present_url, language=None)
-        st.link_button(tr("wshostui.present_open"), present_url, icon="🖥️")
+        st.link_button(tr("wshostui.present_open"), present_url, icon=":material/present_to_all:")
     with st.expander(tr("wshost.host_link")):
         st.warning(tr("wshost.host_link_warn"))
         st.code(page_url("workshop_host", view.site(), w=ws.code, k=key or ""), language=None)
 
 # Host controls: outside the live panel, so a refresh never swallows a click on them.
 st.markdown(f"**{tr('wshostui.controls')}**")
+guided = ws.pace == "guided" and ws.is_open
 controls = st.columns(2)
-if ws.pace == "guided" and ws.is_open:
+if guided:
     st.session_state.setdefault("wsh_open", ws.current_criterion or NONE)
     controls[0].selectbox(tr("wshost.open_criterion"), [NONE, *crit_ids], key="wsh_open", on_change=_open,
                           format_func=lambda c: i18n.t("wshost.open_none", L) if c == NONE
                           else m.t(m.criterion_by_id[c].name, L), placeholder=tr("friction.select"))
 st.session_state.setdefault("wsh_reveal", ws.revealed)
-controls[1].toggle(tr("wshost.reveal"), key="wsh_reveal", on_change=_reveal, help=tr("wshost.reveal_help"))
+controls[1 if guided else 0].toggle(tr("wshost.reveal"), key="wsh_reveal", on_change=_reveal, help=tr("wshost.reveal_help"))
 
 
 @st.fragment(run_every=REFRESH if ws.is_open else None)
@@ -322,14 +325,14 @@ def consensus_forms() -> None:
     levels = [NONE, *[s.level for s in m.scale]]
     for cid in crit_ids:
         crit = m.criterion_by_id[cid]
-        flagged = sum(1 for i in crit.indicators if state.aggs[i.id].disagreement)
-        with st.expander(escape_md(m.t(crit.name, L)) + (" ⚠" * bool(flagged))), st.form(f"wsh_cons_form_{cid}",
-                                                                                         border=False):
+        # No disagreement marks here: this part is drawn on full runs only, and "discuss first" above
+        # is the live list; the questions carry the numbers it uses.
+        with st.expander(escape_md(m.t(crit.name, L))), st.form(f"wsh_cons_form_{cid}", border=False):
             for ind in crit.indicators:
                 agg = state.aggs[ind.id]
                 st.session_state.setdefault(f"wsh_cons_{ind.id}", _or_none(agg.consensus))
                 st.session_state.setdefault(f"wsh_note_{ind.id}", agg.note or "")
-                st.markdown(("⚠ " if agg.disagreement else "") + escape_md(m.t(ind.question, L)))
+                st.markdown(f"**{charts.question_number(m, ind.id)}** {escape_md(m.t(ind.question, L))}")
                 c1, c2 = st.columns([1, 2])
                 c1.selectbox(tr("wshostui.consensus_level"), levels, key=f"wsh_cons_{ind.id}",
                              format_func=lambda v: i18n.t("wshost.no_consensus", L) if v == NONE

@@ -70,10 +70,10 @@ def test_a_refresh_without_new_answers_rebuilds_nothing(root, full_room, monkeyp
     assert _wsview.BUILDS["distribution"] == builds + 1 and calls[0] == 2
 
 
-def _panel_ms(at) -> float:
+def _panel_ms(at, name: str = "wsh_panel_ms") -> float:
     at.run()
     assert not at.exception, at.exception
-    return float(at.session_state["wsh_panel_ms"])
+    return float(at.session_state[name])
 
 
 def test_the_panel_refresh_stays_under_300_ms_with_200_participants(root, full_room, capsys):
@@ -82,7 +82,7 @@ def test_the_panel_refresh_stays_under_300_ms_with_200_participants(root, full_r
     assert not at.exception, at.exception
     rng = random.Random(3)
     unchanged, one_new, all_new = [], [], []
-    for _ in range(3):  # best of three: the machine is shared
+    for _ in range(5):  # best of five: the machine is shared
         unchanged.append(_panel_ms(at))
         person = rng.choice(people)
         svc.submit(person.token, {model.indicators[rng.randrange(32)].id: rng.randint(1, 5)})
@@ -94,10 +94,17 @@ def test_the_panel_refresh_stays_under_300_ms_with_200_participants(root, full_r
     started = time.perf_counter()
     at.run()
     whole = (time.perf_counter() - started) * 1000
+    projector = open_with(root, "workshop_host", w=ws.code, v=svc.presenter_token(ws.code, key))
+    shown = []
+    for _ in range(5):
+        person = rng.choice(people)
+        svc.submit(person.token, {model.indicators[rng.randrange(32)].id: rng.randint(1, 5)})
+        shown.append(_panel_ms(projector, "wsh_present_ms"))
     with capsys.disabled():
         print(f"\nhost panel, {PEOPLE} participants × 32 answers: no change {min(unchanged):.0f} ms, one new answer "
-              f"{min(one_new):.0f} ms, every criterion changed {min(all_new):.0f} ms (best of 3); whole page run "
-              f"in AppTest {whole:.0f} ms")
+              f"{min(one_new):.0f} ms, every criterion changed {min(all_new):.0f} ms (best of 5); whole page run "
+              f"in AppTest {whole:.0f} ms; projector with one new answer {min(shown):.0f} ms")
     assert min(unchanged) < BUDGET_MS / 3
     assert min(one_new) < BUDGET_MS
     assert min(all_new) < BUDGET_MS
+    assert min(shown) < BUDGET_MS
