@@ -337,23 +337,24 @@ class WorkshopService(FacilitatorTools):
         model = self._model(ws)
         allowed = self._indicator_ids(model, ws)
         a, c = S.workshop_answers, S.consensus
-        # One query: the answers and, marked by a NULL participant, the consensus rows with their notes.
+        # One query, counted in the database (about 6 rows per question, not one per person): the answers
+        # per level and, marked by a NULL count, the consensus rows with their notes.
         q = union_all(
-            select(a.c.participant_id, a.c.indicator_id, a.c.level, a.c.is_na, null().label("note"))
-            .where(a.c.workshop_id == ws.id),
+            select(func.count(), a.c.indicator_id, a.c.level, a.c.is_na, null().label("note"))
+            .where(a.c.workshop_id == ws.id).group_by(a.c.indicator_id, a.c.level, a.c.is_na),
             select(null(), c.c.indicator_id, c.c.level, false(), c.c.note).where(c.c.workshop_id == ws.id),
         )
         columns: dict[str, list[Answer]] = {i: [] for i in allowed}
         agreed: dict[str, int] = {}
         notes: dict[str, str] = {}
         with self.db.read() as conn:
-            for pid, ind_id, level, is_na, note in conn.execute(q):
-                if pid is None:
+            for count, ind_id, level, is_na, note in conn.execute(q):
+                if count is None:
                     agreed[ind_id] = int(level)
                     if note:
                         notes[ind_id] = note
                 elif ind_id in columns:
-                    columns[ind_id].append(NA if is_na else float(level))
+                    columns[ind_id].extend([NA if is_na else float(level)] * int(count))
         levels = [s.level for s in model.scale]
         return {i: aggregate_values(i, columns[i], levels, agreed.get(i), notes.get(i)) for i in allowed}
 
