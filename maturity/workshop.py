@@ -124,14 +124,12 @@ class WorkshopService(FacilitatorTools):
     def check_host(self, code: str, key: str | None) -> Workshop:
         """The workshop if ``key`` is its host key; otherwise a refusal (same for unknown codes)."""
         code = normalise_code(code)
-        with self.db.read() as conn:
-            row = conn.execute(select(S.workshops.c.host_key_hash).where(S.workshops.c.code == code)).first()
+        with self.db.read() as conn:  # one query: the key's hash and the session
+            row = conn.execute(select(S.workshops).where(S.workshops.c.code == code)).first()
         expected = row.host_key_hash if row else hash_key(secrets.token_hex(16))
         if not key or not hmac.compare_digest(expected, hash_key(key)) or row is None:
             raise WorkshopError("bad_key")
-        ws = self._by_code(code)
-        assert ws is not None
-        return ws
+        return workshop_of(row)
 
     def open_criterion(self, code: str, key: str, criterion_id: str | None) -> None:
         """Guided pace: open one criterion for everybody (None: none open)."""

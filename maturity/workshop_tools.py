@@ -31,7 +31,16 @@ from .limits import MAX_CONSENSUS_NOTE, MAX_NAME
 from .model import MaturityModel
 from .records import AssessmentRecord
 from .store import Store
-from .workshop_types import ANONYMITY_MIN, Progress, Workshop, WorkshopError, check_text, hash_key, normalise_code
+from .workshop_types import (
+    ANONYMITY_MIN,
+    Progress,
+    Workshop,
+    WorkshopError,
+    check_text,
+    hash_key,
+    normalise_code,
+    workshop_of,
+)
 
 __all__ = ["FacilitatorTools", "Stamp", "presenter_token_of"]
 
@@ -52,7 +61,6 @@ class FacilitatorTools:
 
     if TYPE_CHECKING:  # defined by WorkshopService
         def check_host(self, code: str, key: str | None) -> Workshop: ...
-        def _by_code(self, code: str) -> Workshop | None: ...
         def _model(self, ws: Workshop) -> MaturityModel: ...
         def _indicator_ids(self, model: MaturityModel, ws: Workshop) -> list[str]: ...
         def _aggregates(self, ws: Workshop) -> dict[str, IndicatorAggregate]: ...
@@ -99,14 +107,13 @@ class FacilitatorTools:
 
     def check_presenter(self, code: str, token: str | None) -> Workshop:
         """The workshop if ``token`` is its presenter token; otherwise a refusal (same for unknown codes)."""
-        ws = self._by_code(code) if token else None
-        with self.db.read() as conn:
-            stored = None if ws is None else conn.scalar(
-                select(S.workshops.c.presenter_hash).where(S.workshops.c.id == ws.id))
+        with self.db.read() as conn:  # one query: the token's hash and the session
+            row = conn.execute(select(S.workshops).where(S.workshops.c.code == normalise_code(code))).first()
+        stored = row.presenter_hash if row is not None else None
         expected = stored or hash_key(secrets.token_hex(16))
-        if not hmac.compare_digest(expected, hash_key(token or "")) or ws is None or stored is None:
+        if not token or not hmac.compare_digest(expected, hash_key(token)) or row is None or stored is None:
             raise WorkshopError("bad_presenter")
-        return ws
+        return workshop_of(row)
 
     def presenter_aggregates(self, code: str, token: str | None) -> dict[str, IndicatorAggregate | None]:
         """The group's picture for the projector, revealed or not; in an anonymous session no
