@@ -330,3 +330,24 @@ def test_aggregates_is_one_query(service, tiny):
     real = [s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT"))]
     assert len([s for s in real if "workshop_answers" in s or "consensus" in s]) == 1, real
     assert aggs["leading.party"].note == "x" and aggs["leading.party"].n == 3
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_kept_result_opens_on_the_results_roadmap_and_history_pages(root, store, tiny, lang):
+    """The kept group result, fractional means and all, is an assessment like any other on the pages."""
+    from tests import helpers
+
+    service = WorkshopService(store)
+    ws, key, _ = _room(service, tiny, [{"leading.party": v, "leading.model-workers": 2} for v in (1, 2, 2)])
+    record = service.keep_result(ws.code, key, lang)
+    assert record.answers["leading.party"] == pytest.approx(5 / 3)
+    for page in ("results", "roadmap"):
+        at = helpers.open_page(root, page, lang, record.token)
+        assert not at.exception, (page, at.exception)
+        assert not at.error, (page, [e.value for e in at.error])
+    at = helpers.open_page(root, "history", lang)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 0]) == [ws.title]  # one row, the session's title as the union's name
+    service.keep_result(ws.code, key, lang)  # a second click: still one row
+    assert len(helpers.open_page(root, "history", lang).dataframe[0].value) == 1
