@@ -149,10 +149,73 @@ def test_distribution_counts_and_disagreement(tiny):
     assert counts[("leading.party", 1)] == 2 and counts[("leading.party", 4)] == 2
     assert counts[("leading.party", None)] == 1  # N/A
     assert counts[("digital.platform", 2)] == 4
+    assert all(r["count"] > 0 for r in data["counts"])  # a zero count draws no segment
+    # the segments of a question lie end to end from 0, in level order, N/A last
+    party = [r for r in data["counts"] if r["id"] == "leading.party"]
+    assert [(r["x0"], r["x1"]) for r in party] == [(0, 2), (2, 4), (4, 5)]
     summary = {r["id"]: r for r in data["summaries"]}
     assert summary["leading.party"]["disagreement"] and "有分歧" in summary["leading.party"]["summary"]
     assert not summary["digital.platform"]["disagreement"]
-    assert "#B3202A" in str(chart.to_dict()["layer"][0]["encoding"]["y"]["axis"]["labelColor"])
+    assert summary["leading.party"]["colour"] == charts._kit.RED and summary["digital.platform"]["colour"] == "#333333"
+
+
+def test_distribution_puts_each_question_above_its_bar(brand):
+    """No y axis of labels to squeeze the bars: the question (numbered, whole) is a text layer over the plot."""
+    model = brand.model
+    ids = [i.id for i in model.criteria[0].indicators]
+    people = [dict.fromkeys(ids, v) for v in (1, 3, 5)]
+    aggs = aggregate(model, people, consensus={ids[0]: 3})
+    spec = charts.distribution(model, aggs, ids, "zh").to_dict()  # validated against the Vega-Lite schema
+    assert all(layer["encoding"]["y"].get("axis", "none") is None for layer in spec["layer"])
+    summaries = {r["id"]: r for r in spec["datasets"][spec["layer"][2]["data"]["name"]]}
+    first = summaries[ids[0]]
+    assert first["question"] == "1.1 " + model.t(model.indicator_by_id[ids[0]].question, "zh")
+    assert first["wrapped"].replace("\n", "") .rstrip("…") in first["question"]
+    assert "共识 3 级" in first["summary"] and "有分歧" in first["summary"]
+    assert len(first["summary"]) <= 40  # one short line under the bar, even on a phone
+    legend = spec["layer"][0]["encoding"]["color"]["legend"]
+    assert legend["columns"] == 3  # wraps instead of running off a phone's screen
+
+
+def _bar_widths(svg: str) -> list[float]:
+    """The widths of the bars vl-convert drew (paths 'M x,y h W v H h -W Z' of the rect marks)."""
+    import re
+
+    rects = svg[svg.index('class="mark-rect'):]
+    rects = rects[:rects.index("</g>")]
+    return [float(w) for w in re.findall(r'aria-roledescription="bar" d="M[-\d.]+,[-\d.]+h([\d.]+)', rects)]
+
+
+@pytest.mark.parametrize("width", [312, 800])
+def test_distribution_bars_fill_a_phone_and_a_projector(brand, width):
+    """Drawn at a 360 px phone's plot width (312 px) and on a wide screen, the bars take the width."""
+    import vl_convert
+
+    model = brand.model
+    ids = [i.id for i in model.criteria[0].indicators]
+    people = [dict(zip(ids, v, strict=True)) for v in ([1, 2, 3, 3], [3, 3, 4, 4], [5, 4, 4, NA])]
+    aggs = aggregate(model, people)
+    spec = charts.distribution(model, aggs, ids, "zh").to_dict()
+    spec["width"] = width
+    charts._kit.register_fonts()
+    widths = _bar_widths(vl_convert.vegalite_to_svg(spec))
+    flat = [r["count"] for r in spec["datasets"][spec["layer"][0]["data"]["name"]]]
+    assert len(widths) == len(flat) and min(widths) > 0
+    unit = width / 3  # three people answered each question: a full row is the plot's width
+    assert widths == pytest.approx([c * unit for c in flat], abs=1.5)
+
+
+@pytest.mark.parametrize(("text", "em", "want"), [
+    ("短问题", 24, "短问题"),
+    ("一二三四五六七八九十", 4, "一二三四\n五六七…"),
+    ("一二三四五六七八", 4, "一二三四\n五六七八"),
+    ("How far does the union lead", 5, "How far\ndoes…"),  # Latin text breaks at spaces
+    ("How far does the union lead", 8, "How far does\nthe union lead"),
+])
+def test_wrap_breaks_a_question_into_two_short_lines(text, em, want):
+    from maturity.charts._distribution import wrap
+
+    assert wrap(text, em) == want
 
 
 def test_labels_follow_the_language(tiny, tiny_answers):
