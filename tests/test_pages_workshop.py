@@ -290,3 +290,108 @@ def test_host_creates_a_named_guided_session_in_either_language(root, store, lan
     assert opened.options[0] == i18n.t("wshost.open_none", lang)
     consensus = [sb for sb in at.selectbox if sb.key and sb.key.startswith("wsh_cons_")]
     assert consensus and all(sb.index == 0 for sb in consensus)
+
+
+def _split(svc, ws, levels=(1, 2, 4)):
+    """Three participants answering leading.party with ``levels`` (on the tiny model's 1–4, a real split)."""
+    for level in levels:
+        svc.submit(svc.join(ws.code).token, {"leading.party": level})
+
+
+def _save_first_criterion(at: AppTest) -> AppTest:
+    """Submit the consensus form of the first criterion (引领力)."""
+    return next(b for b in at.button if b.label == "保存这一组的共识").click().run()
+
+
+def test_consensus_with_a_note_is_saved_and_shown_as_typed(root, store, tiny):
+    svc, ws, key = session(store, tiny)
+    _split(svc, ws)
+    at = open_with(root, "workshop_host", w=ws.code, k=key)
+    assert not at.exception, at.exception
+    assert any(md.value.startswith("⚠ **1.1 ") for md in at.markdown)  # discuss first
+    note = "先按 **3 级** 记 <b>x</b>"
+    at.selectbox(key="wsh_cons_leading.party").set_value(3)
+    at.text_input(key="wsh_note_leading.party").input(note)
+    at = _save_first_criterion(at)
+    assert not at.exception, at.exception
+    assert any("已保存“引领力”的共识" in s.value for s in at.success), [s.value for s in at.success]
+    agg = svc.aggregates(ws.code, key)["leading.party"]
+    assert (agg.consensus, agg.note) == (3, note)
+    captions = " ".join(c.value for c in at.caption)
+    assert "说明：先按 \\*\\*3 级\\*\\* 记 &lt;b&gt;x&lt;/b&gt;" in captions, captions  # escaped, shown as typed
+
+
+def test_a_note_without_a_level_is_not_saved(root, store, tiny):
+    svc, ws, key = session(store, tiny)
+    at = open_with(root, "workshop_host", w=ws.code, k=key)
+    at.text_input(key="wsh_note_leading.party").input("还要再议")
+    at = _save_first_criterion(at)
+    assert not at.exception, at.exception
+    assert any("请先选等级" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert svc.aggregates(ws.code, key)["leading.party"].note is None
+
+
+def test_a_refused_note_is_its_message(root, store, tiny, monkeypatch):
+    from maturity.limits import MAX_CONSENSUS_NOTE
+    from maturity.workshop import WorkshopError
+
+    _svc, ws, key = session(store, tiny)
+    at = open_with(root, "workshop_host", w=ws.code, k=key)
+    assert at.text_input(key="wsh_note_leading.party").max_chars == MAX_CONSENSUS_NOTE  # the browser stops there
+
+    def refuse(self, *args, **kwargs):  # what the service says past the limit (a browser without the cap)
+        raise WorkshopError("note_too_long", length=MAX_CONSENSUS_NOTE + 1, limit=MAX_CONSENSUS_NOTE)
+
+    monkeypatch.setattr(WorkshopService, "set_consensus", refuse)
+    at.selectbox(key="wsh_cons_leading.party").set_value(2)
+    at.text_input(key="wsh_note_leading.party").input("太长")
+    at = _save_first_criterion(at)
+    assert not at.exception, at.exception
+    expected = i18n.t("workshop_error.note_too_long", "zh", length=MAX_CONSENSUS_NOTE + 1, limit=MAX_CONSENSUS_NOTE)
+    assert [e.value for e in at.error] == [expected] and not at.success
+
+
+def test_keep_the_result_links_the_saved_self_check_and_updates_it(root, store, tiny):
+    svc, ws, key = session(store, tiny)
+    _split(svc, ws, (2, 3, 3))
+    svc.close(ws.code, key)
+    at = open_with(root, "workshop_host", w=ws.code, k=key)
+    assert not at.exception, at.exception
+    assert next(h.value for h in at.header) == "集体结果"  # the results come first after close
+    assert not [b for b in at.button if b.key == "wsh_close"] and not at.get("imgs")
+    [keep] = [b for b in at.button if b.key == "wsh_keep"]
+    at = keep.click().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == ["已保存为本单位的自评结果。"]
+    token = svc.kept_result(ws.code, key)
+    record = store.get_assessment(token)
+    assert record is not None and record.organisation["name"] == "春季研讨会"
+    assert abs(float(record.answers["leading.party"]) - 8 / 3) < 1e-9  # the mean, no consensus recorded
+    [link] = [b for b in at.get("link_button")]
+    assert link.proto.url.endswith(f"/results?a={token}")
+    at = next(b for b in at.button if b.key == "wsh_keep").click().run()
+    assert any("已更新先前保存的自评结果" in s.value for s in at.success)
+    assert svc.kept_result(ws.code, key) == token
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_the_host_screen_and_the_projector_in_english(root, store, tiny, closed):
+    import re
+
+    from tests.test_app_smoke import KEYS, shown_text
+
+    svc, ws, key = session(store, tiny)
+    _split(svc, ws)
+    svc.set_consensus(ws.code, key, "leading.party", 3, "agreed after a long talk")
+    if closed:
+        svc.close(ws.code, key)
+    for params in ({"k": key}, {"v": svc.presenter_token(ws.code, key)}):
+        at = open_with(root, "workshop_host", lang="en", w=ws.code, **params)
+        assert not at.exception, at.exception
+        assert not at.error, [e.value for e in at.error]
+        texts = shown_text(at)
+        assert not [t for t in texts if t.strip() in KEYS]
+        # the English UI carries no Chinese of its own (the session's title and the model's texts may)
+        own = [t for t in texts if re.search(r"[\u4e00-\u9fff]", t) and "春季研讨会" not in t
+               and not any(w in t for w in ("引领力", "组织力", "小型示例", "语言 Language"))]
+        assert not own, own
