@@ -68,7 +68,7 @@ class FacilitatorTools:
 
     # -- consensus ------------------------------------------------------------------------
 
-    def set_consensus(self, code: str, key: str, indicator_id: str, level: int | None,
+    def set_consensus(self, code: str, key: str | None, indicator_id: str, level: int | None,
                       note: str | None = None) -> None:
         """Record the level the room agreed on for one indicator, with an optional note (None clears both)."""
         ws = self.check_host(code, key)
@@ -95,9 +95,10 @@ class FacilitatorTools:
 
     # -- the presenter link ---------------------------------------------------------------
 
-    def presenter_token(self, code: str, key: str) -> str:
+    def presenter_token(self, code: str, key: str | None) -> str:
         """The read-only token of the presenter link (host only; the same every time it is asked)."""
         ws = self.check_host(code, key)
+        assert key  # check_host refuses an empty key
         token = presenter_token_of(ws.code, key)
         with self.db.write() as conn:  # sessions made before migration 0003 get theirs on the first call
             conn.execute(update(S.workshops).where(
@@ -130,7 +131,7 @@ class FacilitatorTools:
 
     # -- keeping the result ---------------------------------------------------------------
 
-    def keep_result(self, code: str, key: str, lang: str = "zh", name: str | None = None) -> AssessmentRecord:
+    def keep_result(self, code: str, key: str | None, lang: str = "zh", name: str | None = None) -> AssessmentRecord:
         """Save the group result (consensus, else the mean; the session's criteria only) as an assessment.
 
         Its union name is ``name`` or else the workshop's title, its date today. A second call updates
@@ -174,7 +175,7 @@ class FacilitatorTools:
         assert kept_record is not None
         return kept_record
 
-    def kept_result(self, code: str, key: str) -> str | None:
+    def kept_result(self, code: str, key: str | None) -> str | None:
         """The token of the assessment :meth:`keep_result` saved, if any (host only)."""
         ws = self.check_host(code, key)
         with self.db.read() as conn:
