@@ -134,27 +134,30 @@ class FacilitatorTools:
     def keep_result(self, code: str, key: str | None, lang: str = "zh", name: str | None = None) -> AssessmentRecord:
         """Save the group result (consensus, else the mean; the session's criteria only) as an assessment.
 
-        Its union name is ``name`` or else the workshop's title, its date today. A second call updates
-        the same assessment (answers, name and date) instead of making another.
+        A first call makes it, named ``name`` or else the workshop's title, dated today. A second call
+        updates the same assessment (its answers, language and date; its name only when ``name`` is
+        given, so a name changed since on the assessment stays) instead of making another.
         """
         ws = self.check_host(code, key)
         loaded = self.store.get_model_snapshot(ws.model_sha256)
         if loaded is None:
             raise WorkshopError("model_missing")
-        org_name = (name or "").strip() or ws.title
-        if len(org_name) > MAX_NAME:
-            raise WorkshopError("result_name_too_long", length=len(org_name), limit=MAX_NAME)
+        given = (name or "").strip() or None
+        if given is not None and len(given) > MAX_NAME:
+            raise WorkshopError("result_name_too_long", length=len(given), limit=MAX_NAME)
         aggs = self._aggregates(ws)
         found = group_answers(aggs)
         answers = {ind_id: found.get(ind_id) for ind_id in aggs}  # None clears what an earlier click kept
         today = dt.date.today().isoformat()
-        organisation = {"name": org_name}
         with self.db.read() as conn:
             kept = conn.scalar(select(S.workshops.c.result_assessment).where(S.workshops.c.id == ws.id))
         record = self.store.get_assessment(kept) if kept else None
         try:
             if record is None:
-                record = self.store.create_assessment(loaded, organisation, language=lang, assessed_at=today)
+                org_name = given or ws.title
+                if len(org_name) > MAX_NAME:  # a title may be longer than a union's name
+                    raise WorkshopError("result_name_too_long", length=len(org_name), limit=MAX_NAME)
+                record = self.store.create_assessment(loaded, {"name": org_name}, language=lang, assessed_at=today)
                 with self.db.write() as conn:
                     claimed = conn.execute(update(S.workshops).where(
                         (S.workshops.c.id == ws.id)
@@ -164,8 +167,9 @@ class FacilitatorTools:
                     self.store.delete_assessment(record.token)
                     return self.keep_result(code, key, lang, name)
             else:
-                self.store.update_assessment(record.token, organisation={**record.organisation, **organisation},
-                                             language=lang, assessed_at=today)
+                self.store.update_assessment(
+                    record.token, organisation={**record.organisation, "name": given} if given else None,
+                    language=lang, assessed_at=today)
             self.store.save_answers(record.token, answers)
         except MaturityError as exc:  # the store's validation: a message for the page, not a traceback
             if isinstance(exc, WorkshopError):

@@ -222,6 +222,18 @@ def test_keep_result_with_a_long_title_needs_a_shorter_name(service, tiny):
     assert service.kept_result(ws.code, key) is None
     record = service.keep_result(ws.code, key, name="  某某公司工会  ")
     assert record.organisation["name"] == "某某公司工会"
+    assert service.keep_result(ws.code, key).organisation["name"] == "某某公司工会"  # a second click needs no name
+    with pytest.raises(WorkshopError, match="result_name_too_long"):
+        service.keep_result(ws.code, key, name="工" * (MAX_NAME + 1))
+
+
+def test_a_second_click_keeps_a_name_changed_on_the_assessment(service, tiny):
+    ws, key, _ = _room(service, tiny, [{"leading.party": 2}])
+    record = service.keep_result(ws.code, key)
+    service.store.update_assessment(record.token, organisation={"name": "某某公司工会", "region": "上海"})
+    again = service.keep_result(ws.code, key)
+    assert again.organisation == {"name": "某某公司工会", "region": "上海"}
+    assert service.keep_result(ws.code, key, name="新名字").organisation == {"name": "新名字", "region": "上海"}
 
 
 def test_the_kept_result_renders_in_the_results_report(service, brand, tmp_path):
@@ -322,14 +334,24 @@ def test_aggregates_is_one_query(service, tiny):
     def count(conn, cursor, statement, *args):
         statements.append(statement)
 
-    event.listen(service.db.engine, "before_cursor_execute", count)
-    try:
-        aggs = service._aggregates(service.check_host(ws.code, key))
-    finally:
-        event.remove(service.db.engine, "before_cursor_execute", count)
-    real = [s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT"))]
-    assert len([s for s in real if "workshop_answers" in s or "consensus" in s]) == 1, real
+    def queries(call):
+        statements.clear()
+        event.listen(service.db.engine, "before_cursor_execute", count)
+        try:
+            result = call()
+        finally:
+            event.remove(service.db.engine, "before_cursor_execute", count)
+        real = [s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT"))]
+        return result, real
+
+    ws_row = service.check_host(ws.code, key)
+    aggs, real = queries(lambda: service._aggregates(ws_row))
+    assert len(real) == 1 and "workshop_answers" in real[0] and "consensus" in real[0], real
     assert aggs["leading.party"].note == "x" and aggs["leading.party"].n == 3
+    _, real = queries(lambda: service.stamp(ws.code, key))  # the host key checked in the same query
+    assert len(real) == 1, real
+    _, real = queries(lambda: service.aggregates(ws.code, key))  # check_host + the picture
+    assert len(real) == 2, real
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
