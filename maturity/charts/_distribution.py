@@ -19,23 +19,23 @@ from ..i18n import t
 from ..model import MaturityModel
 from ._kit import FONT, GREY, INK, RED, Chart, Datasets, finish, mark, mix, question_number
 
-__all__ = ["distribution"]
+__all__ = ["distribution", "wrap"]
 
-LABEL_SIZE = 12  # px: the question above its bar
-NOTE_SIZE = 10  # px: the note below it
-BAR = 14  # px: the bar's thickness
-ROW = 76  # px: one question: two label lines from the row's top, the bar, the note, space
-BAR_OFFSET = 7  # px: the bar's centre below the middle of its row, under the question's two lines
-WRAP_EM = 24  # a narrow chart's label line, in em of LABEL_SIZE: fits 312 px, a 360 px phone's plot
-LATIN_EM = 0.56  # the width of a Latin letter or digit, in em (CJK characters are 1)
+_LABEL_SIZE = 12  # px: the question above its bar
+_NOTE_SIZE = 10  # px: the note below it
+_BAR = 14  # px: the bar's thickness
+_ROW = 76  # px: one question: two label lines from the row's top, the bar, the note, space
+_BAR_OFFSET = 7  # px: the bar's centre below the middle of its row, under the question's two lines
+_WRAP_EM = 24  # a narrow chart's label line, in em of _LABEL_SIZE: fits 312 px, a 360 px phone's plot
+_LATIN_EM = 0.56  # the width of a Latin letter or digit, in em (CJK characters are 1)
 
 
 def _em(text: str) -> float:
-    """The drawn width of ``text`` in em, roughly: CJK and full-width characters 1, others LATIN_EM."""
-    return sum(1.0 if ord(ch) > 0x2E80 else LATIN_EM for ch in text)
+    """The drawn width of ``text`` in em, roughly: CJK and full-width characters 1, others _LATIN_EM."""
+    return sum(1.0 if ord(ch) > 0x2E80 else _LATIN_EM for ch in text)
 
 
-def wrap(text: str, em: float = WRAP_EM, lines: int = 2) -> str:
+def wrap(text: str, em: float = _WRAP_EM, lines: int = 2) -> str:
     """``text`` broken into at most ``lines`` lines of about ``em`` each (at spaces for Latin text), '…' if cut."""
     out: list[str] = []
     rest = text
@@ -122,23 +122,23 @@ def distribution(
                            legend=alt.Legend(title=t("chart.level", lang), orient="bottom", direction="horizontal",
                                              columns=3, columnPadding=14, labelLimit=140)),
         "tooltip": tip, "description": alt.Description("aria:N"),
-    }, size=BAR, stroke="white", strokeWidth=1, yOffset=BAR_OFFSET)
+    }, size=_BAR, stroke="white", strokeWidth=1, yOffset=_BAR_OFFSET)
     # the level in each segment wide enough to hold it (the shades alone are hard to tell apart)
     marks = mark(ds("counts", rows), "text", {
         "y": y, "x": alt.X("mid:Q"), "text": alt.Text("mark:N"), "color": alt.Color("ink:N", scale=None),
         "opacity": alt.condition("scale('x', datum.x1) - scale('x', datum.x0) >= datum.min_px",
                                  alt.value(1), alt.value(0)),
         "tooltip": tip,
-    }, fontSize=10, baseline="middle", yOffset=BAR_OFFSET)
+    }, fontSize=10, baseline="middle", yOffset=_BAR_OFFSET)
     # the question above its bar: two lines while the chart is narrower than the question, else one, lower
-    narrow = f"datum.em * {LABEL_SIZE} > width"
+    narrow = f"datum.em * {_LABEL_SIZE} > width"
     labels = mark(ds("summaries", summaries), "text", {
-        "y": top, "x": alt.XValue(0), "color": alt.Color("colour:N", scale=None),
+        "y": top, "x": alt.value(0), "color": alt.Color("colour:N", scale=None),
     }, align="left", baseline="top", text=alt.ExprRef(expr=f"{narrow} ? datum.wrapped : datum.question"),
-        dy=alt.ExprRef(expr=f"{narrow} ? 4 : {4 + LABEL_SIZE + 3}"), fontSize=LABEL_SIZE, lineBreak="\n",
-        lineHeight=LABEL_SIZE + 3, limit=alt.ExprRef(expr="width"))
+        dy=alt.ExprRef(expr=f"{narrow} ? 4 : {4 + _LABEL_SIZE + 3}"), fontSize=_LABEL_SIZE, lineBreak="\n",
+        lineHeight=_LABEL_SIZE + 3, limit=alt.ExprRef(expr="width"))
     notes = mark(ds("summaries", summaries), "text", {
-        "y": y, "x": alt.XValue(0), "text": alt.Text("summary:N"), "color": alt.Color("note_colour:N", scale=None),
-    }, align="left", baseline="top", dy=BAR_OFFSET + BAR // 2 + 3, fontSize=NOTE_SIZE, limit=alt.ExprRef(expr="width"))
-    chart = alt.LayerChart(layer=[bars, marks, labels, notes], width=320, height=alt.Step(ROW))
+        "y": y, "x": alt.value(0), "text": alt.Text("summary:N"), "color": alt.Color("note_colour:N", scale=None),
+    }, align="left", baseline="top", dy=_BAR_OFFSET + _BAR // 2 + 3, fontSize=_NOTE_SIZE, limit=alt.ExprRef(expr="width"))
+    chart = alt.LayerChart(layer=[bars, marks, labels, notes], width=320, height=alt.Step(_ROW))
     return finish(chart, font, ds)
