@@ -16,7 +16,7 @@ import streamlit as st
 
 from maturity import charts, i18n, tables
 from maturity.aggregate import rank_disagreements
-from maturity.limits import MAX_CONSENSUS_NOTE, MAX_WORKSHOP_TITLE
+from maturity.limits import MAX_CONSENSUS_NOTE, MAX_NAME, MAX_WORKSHOP_TITLE
 from maturity.report import build_workshop_report, report_filename
 from maturity.workshop import Progress, WorkshopError, WorkshopService, session_criteria
 from pages import _wsview as view
@@ -207,7 +207,8 @@ def _save_consensus(cid: str) -> None:
 def _keep() -> None:
     before = svc.kept_result(ws.code, key)
     kept: list[Any] = []
-    if _host_call(lambda: kept.append(svc.keep_result(ws.code, key, L))):
+    name = st.session_state.get("wsh_keep_name") or None
+    if _host_call(lambda: kept.append(svc.keep_result(ws.code, key, L, name))):
         st.session_state["wsh_kept"] = (kept[0].token, before is not None)
 
 
@@ -226,12 +227,14 @@ def results_and_downloads() -> None:
     st.header(tr("wshost.results"))
     view.group_result(m, state.aggs, crit_ids, L)
     with st.container(border=True):
+        st.text_input(tr("wshostui.keep_name"), value=ws.title, max_chars=MAX_NAME, key="wsh_keep_name")
         st.button(tr("wshostui.keep"), key="wsh_keep", type="primary", icon=":material/save:", on_click=_keep,
                   help=tr("wshostui.keep_help"))
         kept = st.session_state.get("wsh_kept")
         if kept:
             st.success(tr("wshostui.kept_updated" if kept[1] else "wshostui.kept_new"))
-            st.link_button(tr("wshostui.kept_link"), page_url("results", view.site(), a=kept[0]), icon=":material/analytics:")
+            st.link_button(tr("wshostui.kept_link"), page_url("results", view.site(), a=kept[0]),
+                           icon=":material/analytics:")
     st.markdown(f"**{tr('wshostui.downloads')}**")
     people = len(state.progress.participants)
     day = dt.date.today().isoformat()

@@ -352,6 +352,8 @@ def test_a_refused_note_is_its_message(root, store, tiny, monkeypatch):
 
 
 def test_keep_the_result_links_the_saved_self_check_and_updates_it(root, store, tiny):
+    from maturity.limits import MAX_NAME
+
     svc, ws, key = session(store, tiny)
     _split(svc, ws, (2, 3, 3))
     svc.close(ws.code, key)
@@ -365,13 +367,16 @@ def test_keep_the_result_links_the_saved_self_check_and_updates_it(root, store, 
     assert [s.value for s in at.success] == ["已保存为本单位的自评结果。"]
     token = svc.kept_result(ws.code, key)
     record = store.get_assessment(token)
-    assert record is not None and record.organisation["name"] == "春季研讨会"
+    assert record is not None and record.organisation["name"] == "春季研讨会"  # the name field's default
+    assert at.text_input(key="wsh_keep_name").max_chars == MAX_NAME
     assert abs(float(record.answers["leading.party"]) - 8 / 3) < 1e-9  # the mean, no consensus recorded
     [link] = [b for b in at.get("link_button")]
     assert link.proto.url.endswith(f"/results?a={token}")
+    at.text_input(key="wsh_keep_name").input("某某公司工会")
     at = next(b for b in at.button if b.key == "wsh_keep").click().run()
     assert any("已更新先前保存的自评结果" in s.value for s in at.success)
     assert svc.kept_result(ws.code, key) == token
+    assert store.get_assessment(token).organisation["name"] == "某某公司工会"
 
 
 @pytest.mark.parametrize("closed", [False, True])
