@@ -1,7 +1,7 @@
 """The stress burst alone, on our participant page or a blank form, with the server's own time per run.
 
 Run: python benchmarks/bench_burst.py [--n 200] [--app ours|blank] [--db sqlite|pg] [--switch-interval S]
-                                      [--run-slots N] [--processes 1]
+                                      [--freeze] [--post-gc true|false] [--processes 1] [--pyspy FILE]
 
 N participants (pre-joined in the database, so only the burst is measured) load the page, then all
 submit the first form at the same instant. Printed: the drain (instant -> last reply), reply
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -65,7 +64,6 @@ def main() -> None:
     ap.add_argument("--db", choices=["sqlite", "pg"], default="sqlite")
     ap.add_argument("--processes", type=int, default=1)
     ap.add_argument("--switch-interval", type=float)
-    ap.add_argument("--run-slots", type=int)
     ap.add_argument("--freeze", action="store_true", help="gc.freeze() after the server's first run")
     ap.add_argument("--post-gc", choices=["true", "false"], help="override runner.postScriptGC")
     ap.add_argument("--pyspy", help="record the first server with py-spy during the burst (collapsed stacks)")
@@ -99,8 +97,6 @@ def main() -> None:
         own: list[str] = []
         if args.switch_interval:
             own += ["--switch-interval", str(args.switch_interval)]
-        if args.run_slots:
-            own += ["--run-slots", str(args.run_slots)]
         if args.freeze:
             own.append("--freeze")
         procs, ports, logs = [], [], []
@@ -111,13 +107,12 @@ def main() -> None:
             procs.append(proc)
             ports.append(port)
         try:
-            for proc, port in zip(procs, ports):
+            for proc, port in zip(procs, ports, strict=True):
                 wait_for_port(port, proc)
             # one run alone, warm: what a submit costs without company
             alone = asyncio.run(burst(ports[:1], pages[:1]))
             alone_end = time.time()
             time.sleep(0.5)
-            t_start = time.time()
             spy = None
             if args.pyspy:
                 import subprocess
@@ -140,7 +135,7 @@ def main() -> None:
         walls = [r["end"] - r["start"] for r in submits]
         cpus = [r["cpu"] for r in submits]
         print(f"app {args.app}, {args.db}, {args.processes} process(es), n {args.n}, switch "
-              f"{args.switch_interval or sys.getswitchinterval()}, run slots {args.run_slots or '-'}, "
+              f"{args.switch_interval or sys.getswitchinterval()}, "
               f"postScriptGC {args.post_gc or 'config'}, freeze {args.freeze}")
         if one_rows:
             r = one_rows[0]

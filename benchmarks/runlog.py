@@ -1,6 +1,6 @@
 """``streamlit run`` with a line per script run: its server time, CPU time and kind (for the benchmarks).
 
-Run: python benchmarks/runlog.py LOGFILE [--switch-interval SECONDS] [--run-slots N] [--freeze] -- run app.py [streamlit options]
+Run: python benchmarks/runlog.py LOGFILE [--switch-interval SECONDS] [--freeze] -- run app.py [streamlit options]
 
 Each line of LOGFILE is JSON: ``start`` and ``end`` (time.time()), ``cpu`` (the run thread's own CPU
 seconds, time.thread_time), ``fragment`` (true for a fragment's rerun), ``auto`` (an auto-rerun),
@@ -8,13 +8,13 @@ seconds, time.thread_time), ``fragment`` (true for a fragment's rerun), ``auto``
 A run here is one ScriptRunner._run_script call: what the browser waits for between sending a rerun
 and receiving script_finished, less the websocket and the queue in front of the script thread.
 ``--switch-interval`` sets sys.setswitchinterval (the GIL hand-over interval) for experiments.
-``--freeze`` calls gc.freeze() after the first run (experiment). ``--run-slots`` sets MATURITY_RUN_SLOTS for the app (how many script runs may execute at once).
+``--freeze`` calls gc.freeze() after the first run (experiment: what the first run imported is left out of
+every later collection).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
 import time
@@ -66,8 +66,6 @@ def main() -> None:
             sys.setswitchinterval(float(own.pop(0)))
         elif flag == "--freeze":
             freeze = True
-        elif flag == "--run-slots":
-            os.environ["MATURITY_RUN_SLOTS"] = own.pop(0)
         else:
             sys.exit(f"unknown option {flag}")
     install(path, freeze)

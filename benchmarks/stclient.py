@@ -46,10 +46,10 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes] | None = None, timeou
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"the server on port {port} exited with {proc.returncode}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                                                  timeout=2) as r:
+            if r.status == 200:
+                return
         time.sleep(0.2)
     raise RuntimeError(f"no server on port {port} after {timeout:.0f} s")
 

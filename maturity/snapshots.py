@@ -57,6 +57,9 @@ class Snapshots:
         """The model behind ``sha256``, re-parsed from its stored text; None if unknown or malformed."""
         if not _is_sha256(sha256):
             return None
+        with self._lock:  # from memory without a connection: a PostgreSQL checkout costs a pre-ping round trip
+            if sha256 in self._models:
+                return self._models[sha256]
         with self.db.read() as conn:
             return self.read(conn, sha256)
 
