@@ -105,6 +105,9 @@ def test_a_phone_joins_answers_and_reads_the_group_chart(room, browser, loaded, 
     try:
         phone.goto(f"{base}/workshop?w={ws.code}")  # join by the link
         phone.get_by_text("本场为匿名研讨，不需要填写姓名。").wait_for()
+        idle(phone)
+        assert phone.get_by_label(re.compile("加入码")).input_value() == ws.code  # the link fills the code in
+        shot(phone, f"phone-{width}-00-join")
         phone.get_by_role("button", name="加入").click()
         phone.get_by_text(re.compile("已答 0 / 32 题")).wait_for()
         idle(phone)
