@@ -306,13 +306,13 @@ def panel() -> None:
                   pace=tr(f"wshost.pace_{now.pace}"),
                   identity=tr("wshost.named") if now.named else tr("wshost.anonymous")))
     _numbers(live.progress)
+    view.discuss_first(m, live.aggs, live.ranked, L)  # on top: what the room should talk about now
     if live.progress.participants:
         st.dataframe({tr("wshost.col_participant"): [name for name, _ in live.progress.participants],
                       tr("wshost.col_answered"): [f"{n}/{live.progress.total}" for _, n in live.progress.participants]},
                      hide_index=True, width="stretch", height=min(300, 38 + 35 * len(live.progress.participants)))
     else:
         st.info(tr("wshost.nobody_yet"))
-    view.discuss_first(m, live.aggs, live.ranked, L)
     view.distributions(now, m, live.aggs, crit_ids, L)
     # Server time of this refresh, for tests/test_workshop_host_panel.py (the browser never sees it).
     st.session_state["wsh_panel_ms"] = (time.perf_counter() - started) * 1000
