@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -25,6 +27,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from stclient import Session, choice_state, start_server, stop_server, wait_for_port  # noqa: E402
+
+PIDS: list[int] = []  # the servers'
+AT_INSTANT: list[float] = []  # their CPU, postgres's and this client's at the instant all submit
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -40,6 +45,7 @@ async def one(port: int, page: str, query: str, barrier: asyncio.Barrier, t0: li
         await barrier.wait()
         if not t0:
             t0.append(time.time())
+            AT_INSTANT[:] = [proc_cpu(pid) for pid in PIDS] + [postgres_cpu(), time.process_time()]
         await s.submit("wsj_form", values)
         out.append(time.time())
 
@@ -50,6 +56,25 @@ async def burst(ports: list[int], pages: list[tuple[str, str]]) -> tuple[float, 
     done: list[float] = []
     await asyncio.gather(*(one(ports[k % len(ports)], p, q, barrier, t0, done) for k, (p, q) in enumerate(pages)))
     return t0[0], done
+
+
+def proc_cpu(pid: int) -> float:
+    """utime + stime of a process (all its threads), seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu() -> float:
+    """CPU seconds of every postgres process on the machine (0 without any)."""
+    total = 0.0
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if (d / "comm").read_text().strip().startswith("postgres"):
+                    total += proc_cpu(int(d.name))
+            except OSError:
+                pass
+    return total
 
 
 def runs_between(log: Path, start: float, end: float) -> list[dict]:
@@ -120,7 +145,16 @@ def main() -> None:
                 spy = subprocess.Popen(["py-spy", "record", "-p", str(procs[0].pid), "-o", args.pyspy, "-f", "raw",
                                         "-r", "100", "--nonblocking", "--threads", "--gil"],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            PIDS[:] = [p.pid for p in procs]
+            cpu0 = time.process_time()
+            servers0 = [proc_cpu(p.pid) for p in procs]
+            pg0 = postgres_cpu()
             t0, done = asyncio.run(burst(ports, pages))
+            client_cpu = time.process_time() - cpu0
+            server_cpu = [proc_cpu(p.pid) - c for p, c in zip(procs, servers0, strict=True)]
+            pg_cpu = postgres_cpu() - pg0
+            burst_cpu = [a - b for a, b in zip([*(proc_cpu(p.pid) for p in procs), postgres_cpu(), time.process_time()],
+                                               AT_INSTANT, strict=True)]
             if spy is not None:
                 spy.send_signal(2)
                 spy.wait(timeout=30)
@@ -142,10 +176,14 @@ def main() -> None:
             print(f"  one submit alone: server wall {1000 * (r['end'] - r['start']):.0f} ms, cpu {1000 * r['cpu']:.0f} ms,"
                   f" round trip {1000 * (alone[1][0] - alone[0]):.0f} ms")
         print(f"  burst: drain {max(replies):.1f} s, first reply {min(replies):.1f} s, p50 {pct(replies, .5):.1f} s,"
-              f" p95 {pct(replies, .95):.1f} s, replies {len(replies)}")
+              f" p95 {pct(replies, .95):.1f} s, replies {len(replies)}, client cpu {client_cpu:.1f} s (load + burst)")
         print(f"  server runs {len(walls)} (load + submit): wall per run p50 {1000 * pct(walls, .5):.0f} ms, "
               f"cpu per run p50 {1000 * pct(cpus, .5):.0f} ms, cpu sum {sum(cpus):.1f} s, mean cpu "
               f"{1000 * statistics.mean(cpus) if cpus else 0:.0f} ms")
+        print(f"  cpu during load + burst: servers {', '.join(f'{c:.1f}' for c in server_cpu)} s, postgres "
+              f"{pg_cpu:.1f} s, this client {client_cpu:.1f} s; load average {os.getloadavg()[0]:.2f}")
+        print(f"  cpu during the burst alone: servers {', '.join(f'{c:.1f}' for c in burst_cpu[:-2])} s, postgres "
+              f"{burst_cpu[-2]:.1f} s, this client {burst_cpu[-1]:.1f} s")
         print("  timeline (s after the instant: submit runs started / ended / replies received)")
         for b in range(0, int(max(replies)) + 2, max(1, int(max(replies)) // 15 or 1)):
             step = max(1, int(max(replies)) // 15 or 1)
@@ -156,6 +194,7 @@ def main() -> None:
     finally:
         if pg:
             pg.drop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -91,6 +91,7 @@ class Outcome:
     rss_mb: list[float] = field(default_factory=list)
     load_before: float = 0.0
     load_after: float = 0.0
+    client_cpu: float = 0.0  # this benchmark's own CPU seconds in the scenario (it shares the machine's cores)
     host_saw: tuple[int | None, int | None] = (None, None)  # participants and answers on the host panel at the end
 
     def summary(self) -> dict[str, Any]:
@@ -109,6 +110,7 @@ class Outcome:
             "host_refreshes": len(self.host), "host_saw_participants": self.host_saw[0],
             "host_saw_answers": self.host_saw[1], "rss_mb": self.rss_mb,
             "load_before": round(self.load_before, 2), "load_after": round(self.load_after, 2),
+            "client_cpu_s": round(self.client_cpu, 1),
         }
 
 
@@ -236,16 +238,17 @@ async def host_tab(port: int, code: str, key: str, stop: asyncio.Event, out: Out
         async with Session(port, "workshop_host", f"w={code}&k={key}") as s:
             fragment, interval = await open_host(s, REPLY_TIMEOUT)
             next_at = time.perf_counter() + interval
-            while True:
+            while not stop.is_set():
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), max(0.0, next_at - time.perf_counter()))
-                # after the last participant, one more refresh: what the host sees of the whole room
+                if stop.is_set():
+                    break
                 out.host.append(await host_refresh(s, fragment, REPLY_TIMEOUT))
                 next_at = max(next_at + interval, time.perf_counter())  # the browser's timer skips a busy tick
                 if s.problems():
                     out.errors.append(f"host refresh: {s.problems()[0][:160]}")
-                if stop.is_set():
-                    break
+            # after the last participant's reply, one more refresh: what the host sees of the whole room
+            out.host.append(await host_refresh(s, fragment, REPLY_TIMEOUT))
             out.host_saw = host_counts(s)
     except Exception as exc:  # counted and shown
         out.errors.append(f"host: {type(exc).__name__}: {str(exc)[:200]}")
@@ -283,8 +286,9 @@ def run_scenario(servers: Servers, loaded: LoadedModel, kind: str, size: int, ar
     svc = WorkshopService(store)
     ws, key = svc.create(loaded, f"{'压力' if kind == 'stress' else '负载'}测试 {size}", named=args.named)
     criteria = len(loaded.model.criteria)
-    since = time.time()
+    since, cpu = time.time(), time.process_time()
     acked = asyncio.run(room(servers, ws.code, key, kind, size, criteria, len(loaded.model.scale), args, out))
+    out.client_cpu = time.process_time() - cpu
     time.sleep(0.3)  # the last run's log line
     for token, n in acked.items():
         got = len(svc.answers_of(token))
@@ -420,7 +424,10 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                     r = rows[-1]
                     print(f"  {mode} {kind} {size}: lost {r['lost']}, errors {r['errors']}, submit p95 "
                           f"{r['submit_p95_ms']} ms, drain {r['drain_s']} s, host p95 {r['host_p95_ms']} ms, "
-                          f"wall {r['wall_s']} s, rss {r['rss_mb']} MB", flush=True)
+                          f"wall {r['wall_s']} s, server rss {r['rss_mb']} MB, benchmark cpu {r['client_cpu_s']} s",
+                          flush=True)
+                    if r["host_saw_answers"] != r["stored"]:
+                        print(f"     the host panel showed {r['host_saw_answers']} answers, {r['stored']} stored")
                     for e in out.errors[:3]:
                         print("     error:", e, flush=True)
     print()
