@@ -81,6 +81,7 @@ class Outcome:
     lost: int = 0
     errors: list[str] = field(default_factory=list)
     submits: list[float] = field(default_factory=list)
+    by_server: dict[int, list[float]] = field(default_factory=dict)  # submit round trips per server (0 = host's)
     joins: list[float] = field(default_factory=list)
     host: list[float] = field(default_factory=list)
     host_server: list[float] = field(default_factory=list)
@@ -102,6 +103,7 @@ class Outcome:
             "stored": self.stored, "lost": self.lost, "errors": len(self.errors),
             "submit_p50_ms": ms(self.submits, .5), "submit_p95_ms": ms(self.submits, .95),
             "join_p95_ms": ms(self.joins, .95),
+            "submit_p95_by_server_ms": [ms(self.by_server[k], .95) for k in sorted(self.by_server)],
             "drain_s": None if self.drain is None else round(self.drain, 2), "wall_s": round(self.wall, 1),
             "host_p50_ms": ms(self.host, .5), "host_p95_ms": ms(self.host, .95),
             "host_server_p50_ms": ms(self.host_server, .5), "host_server_p95_ms": ms(self.host_server, .95),
@@ -188,7 +190,7 @@ class Servers:
 
 # -- the participant -------------------------------------------------------------------------------
 
-async def participant(k: int, port: int, code: str, criteria: int, levels: int, named: bool,
+async def participant(k: int, server: int, port: int, code: str, criteria: int, levels: int, named: bool,
                       think: tuple[float, float],
                       arrive: float, rng: random.Random, out: Outcome, acked: dict[str, int],
                       ready: asyncio.Barrier | None, gate: asyncio.Semaphore | None, instant: list[float],
@@ -221,7 +223,9 @@ async def participant(k: int, port: int, code: str, criteria: int, levels: int, 
                         instant.append(time.perf_counter())
                 else:
                     await asyncio.sleep(rng.uniform(*think))
-                out.submits.append(await s.submit(form_id, values, timeout=REPLY_TIMEOUT))
+                took = await s.submit(form_id, values, timeout=REPLY_TIMEOUT)
+                out.submits.append(took)
+                out.by_server.setdefault(server, []).append(took)
                 replies.append(time.perf_counter())
                 acked[token] += len(radios)
                 if s.problems():
@@ -268,7 +272,7 @@ async def room(servers: Servers, code: str, key: str, kind: str, size: int, crit
     host = asyncio.create_task(host_tab(servers.ports[0], code, key, stop, out))
     start = time.perf_counter()
     await asyncio.gather(*(participant(
-        k, servers.ports[k % servers.count], code, criteria, levels, args.named, tuple(args.think),
+        k, k % servers.count, servers.ports[k % servers.count], code, criteria, levels, args.named, tuple(args.think),
         0.0 if stress else args.arrive, random.Random(rng.random()), out, acked, ready, gate, instant, replies)
         for k in range(size)))
     out.wall = time.perf_counter() - start
@@ -424,7 +428,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                     r = rows[-1]
                     print(f"  {mode} {kind} {size}: lost {r['lost']}, errors {r['errors']}, submit p95 "
                           f"{r['submit_p95_ms']} ms, drain {r['drain_s']} s, host p95 {r['host_p95_ms']} ms, "
-                          f"wall {r['wall_s']} s, server rss {r['rss_mb']} MB, benchmark cpu {r['client_cpu_s']} s",
+                          f"p95 by server {r['submit_p95_by_server_ms']} ms, wall {r['wall_s']} s, "
+                          f"server rss {r['rss_mb']} MB, benchmark cpu {r['client_cpu_s']} s",
                           flush=True)
                     if r["host_saw_answers"] != r["stored"]:
                         print(f"     the host panel showed {r['host_saw_answers']} answers, {r['stored']} stored")
