@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import segno
 import streamlit as st
 from altair.utils.schemapi import debug_mode
+from streamlit import dataframe_util
 
 from maturity import charts, i18n
 from maturity.aggregate import IndicatorAggregate, group_answers
@@ -118,7 +119,12 @@ def _distribution_spec(sha256: str, lang: str, ind_ids: tuple[str, ...], content
     # validation, both the final one and the one its debug mode runs as each part is made (a third of
     # the build). The switch is process-wide, so another chart built meanwhile merely skips it too.
     with debug_mode(False):
-        return charts.distribution(_model, _aggs, list(ind_ids), lang).to_dict(validate=False)
+        spec = charts.distribution(_model, _aggs, list(ind_ids), lang).to_dict(validate=False)
+    # st.vega_lite_chart turns every dataset into Arrow bytes on each call (two thirds of a refresh
+    # that changed nothing) unless they are bytes already, as Streamlit's own altair path leaves them.
+    spec["datasets"] = {name: rows if isinstance(rows, bytes) else dataframe_util.convert_anything_to_arrow_bytes(rows)
+                        for name, rows in spec.get("datasets", {}).items()}
+    return spec
 
 
 def distribution_spec(sha256: str, model: MaturityModel, aggs: Mapping[str, IndicatorAggregate],
