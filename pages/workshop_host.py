@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any, Literal
+from typing import Literal
 
 import streamlit as st
 
@@ -205,11 +205,24 @@ def _save_consensus(cid: str) -> None:
 
 
 def _keep() -> None:
-    before = svc.kept_result(ws.code, key)
-    kept: list[Any] = []
-    name = st.session_state.get("wsh_keep_name") or None
-    if _host_call(lambda: kept.append(svc.keep_result(ws.code, key, L, name))):
-        st.session_state["wsh_kept"] = (kept[0].token, before is not None)
+    done: list[tuple[str, bool]] = []
+
+    def keep() -> None:
+        before = svc.kept_result(ws.code, key)
+        record = svc.keep_result(ws.code, key, L, st.session_state.get("wsh_keep_name") or None)
+        done.append((record.token, before is not None))
+
+    if _host_call(keep):
+        st.session_state["wsh_kept"] = done[0]
+
+
+def presenter_url() -> str:
+    """The projector's link, asked of the service once per tab (the first time it stores the token's hash)."""
+    token = st.session_state.get("wsh_present_token")
+    if not token or token[0] != ws.code:
+        token = (ws.code, svc.presenter_token(ws.code, key))
+        st.session_state["wsh_present_token"] = token
+    return page_url("workshop_host", view.site(), w=ws.code, v=token[1], lang=L)
 
 
 st.markdown(f"### {escape_md(ws.title)}")
@@ -268,7 +281,7 @@ else:
     with st.container(border=True):
         st.markdown(f"**{tr('wshostui.present_title')}**")
         st.caption(tr("wshostui.present_help"))
-        present_url = page_url("workshop_host", view.site(), w=ws.code, v=svc.presenter_token(ws.code, key), lang=L)
+        present_url = presenter_url()
         st.code(present_url, language=None)
         st.link_button(tr("wshostui.present_open"), present_url, icon=":material/present_to_all:")
     with st.expander(tr("wshost.host_link")):
