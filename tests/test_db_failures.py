@@ -219,7 +219,10 @@ def test_host_open_criterion_consensus_and_close(root, store, tiny, fault, caplo
     fault.mode = mode
     at = at.selectbox(key="wsh_open").set_value("organising").run()
     assert_failure_shown(at, "zh", caplog)
-    at = at.selectbox(key="wsh_cons_leading.party").set_value(3).run()
+    at.selectbox(key="wsh_cons_leading.party").set_value(3)
+    crit = tiny.model.criterion_of["leading.party"].id  # the consensus of a criterion is one form, saved at once
+    [save] = [b for b in at.button if b.proto.form_id == f"wsh_cons_form_{crit}"]
+    at = save.click().run()
     assert_failure_shown(at, "zh", caplog)
     at.checkbox(key="wsh_close_sure").check().run()
     at = at.button(key="wsh_close").click().run()
