@@ -9,7 +9,6 @@ them is never lost to a refresh.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Literal
 
 import streamlit as st
@@ -62,7 +61,6 @@ def presenter(code: str, token: str) -> None:
     @st.fragment(run_every=REFRESH if ws.is_open else None)
     @guarded(kind="read", last_net=True)  # a fragment's own rerun runs without app.py around it
     def live() -> None:
-        started = time.perf_counter()
         try:
             now = svc.check_presenter(ws.code, token)
             progress = svc.presenter_progress(ws.code, token, L)
@@ -78,7 +76,6 @@ def presenter(code: str, token: str) -> None:
         _numbers(progress)
         view.discuss_first(m, aggs, rank_disagreements(m, {k: a for k, a in aggs.items() if a is not None}), L)
         view.distributions(now, m, aggs, crit_ids, L)
-        st.session_state["wsh_present_ms"] = (time.perf_counter() - started) * 1000  # for the tests, as below
 
     live()
 
@@ -305,7 +302,6 @@ controls[1 if guided else 0].toggle(tr("wshost.reveal"), key="wsh_reveal", on_ch
 @guarded(kind="read", last_net=True)  # a fragment's own rerun runs without app.py around it
 def panel() -> None:
     """The live part of the host screen; while the session is open the browser reruns it every few seconds."""
-    started = time.perf_counter()
     try:
         live = live_state()
     except WorkshopError as exc:
@@ -327,8 +323,6 @@ def panel() -> None:
     else:
         st.info(tr("wshost.nobody_yet"))
     view.distributions(now, m, live.aggs, crit_ids, L)
-    # Server time of this refresh, for tests/test_workshop_host_panel.py (the browser never sees it).
-    st.session_state["wsh_panel_ms"] = (time.perf_counter() - started) * 1000
 
 
 panel()

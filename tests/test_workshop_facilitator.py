@@ -304,25 +304,15 @@ def _fill(service, ws, model, participants):
             for p in pids for k, ind in enumerate(model.indicators)])
 
 
-def test_the_picture_of_200_people_on_32_questions_is_cheap(service, brand):
+def test_the_picture_of_200_people_on_32_questions_is_whole(service, brand):
+    """Host, stamp and projector read a full room right (their cost is benchmarks/bench_host.py's figure)."""
     ws, key = service.create(brand, "职代会")
     _fill(service, ws, brand.model, 200)
     token = service.presenter_token(ws.code, key)
-    service.aggregates(ws.code, key)  # warm: the model snapshot parsed once
-    timings = {}
-    for name, call in (("aggregates", lambda: service.aggregates(ws.code, key)),
-                       ("stamp", lambda: service.stamp(ws.code, key)),
-                       ("presenter_aggregates", lambda: service.presenter_aggregates(ws.code, token))):
-        runs = []
-        for _ in range(7):
-            start = time.perf_counter()
-            call()
-            runs.append(time.perf_counter() - start)
-        timings[name] = sorted(runs)[3] * 1000  # the median of seven
     aggs = service.aggregates(ws.code, key)
-    assert len(aggs) == 32 and all(a.n == 200 for a in aggs.values())
-    print(f"\n{service.store.dialect}: 200 x 32 answers: " + ", ".join(f"{k} {v:.1f} ms" for k, v in timings.items()))
-    assert timings["aggregates"] < 250 and timings["stamp"] < 50  # generous: a 2-core machine shared by four runs
+    assert len(aggs) == 32 and all(a.n == 200 and sum(a.counts.values()) == 200 for a in aggs.values())
+    assert service.presenter_aggregates(ws.code, token) == aggs  # 200 answers each: nothing hidden
+    assert service.stamp(ws.code, key) == service.stamp(ws.code, key)
 
 
 def test_aggregates_is_one_query(service, tiny):

@@ -1,14 +1,13 @@
 """The host panel stays cheap in a full room: 200 participants × 32 answers on the brand-union model.
 
-The panel (``panel()`` of pages/workshop_host.py) records its own server time in
-``st.session_state["wsh_panel_ms"]``; the distribution specs count their builds in
-``pages._wsview.BUILDS``. A refresh with no new answers must build no chart and read no aggregates.
+The distribution specs count their builds in ``pages._wsview.BUILDS``: a refresh with no new answers
+must build no chart and read no aggregates, one new answer rebuilds its criterion's chart only. The
+refresh's time is a benchmark's figure, not a test's (benchmarks/bench_host.py, docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -18,7 +17,6 @@ from pages import _wsview
 from tests.test_pages_workshop import open_with
 
 PEOPLE = 200
-BUDGET_MS = 300  # issue 10: a host refresh under 300 ms of server time with 200 participants
 
 
 @pytest.fixture
@@ -68,43 +66,3 @@ def test_a_refresh_without_new_answers_rebuilds_nothing(root, full_room, monkeyp
     at.run()  # one answer changed in the first criterion: its chart only is built again
     assert not at.exception, at.exception
     assert _wsview.BUILDS["distribution"] == builds + 1 and calls[0] == 2
-
-
-def _panel_ms(at, name: str = "wsh_panel_ms") -> float:
-    at.run()
-    assert not at.exception, at.exception
-    return float(at.session_state[name])
-
-
-def test_the_panel_refresh_stays_under_300_ms_with_200_participants(root, full_room, capsys):
-    svc, ws, key, people, model = full_room
-    at = open_with(root, "workshop_host", w=ws.code, k=key)
-    assert not at.exception, at.exception
-    rng = random.Random(3)
-    unchanged, one_new, all_new = [], [], []
-    for _ in range(5):  # best of five: the machine is shared
-        unchanged.append(_panel_ms(at))
-        person = rng.choice(people)
-        svc.submit(person.token, {model.indicators[rng.randrange(32)].id: rng.randint(1, 5)})
-        one_new.append(_panel_ms(at))
-        # every criterion changed since the last refresh (a busy room): every chart is built again
-        svc.submit(person.token, {c.indicators[0].id: rng.randint(1, 5) for c in model.criteria})
-        _wsview._distribution_spec.clear()
-        all_new.append(_panel_ms(at))
-    started = time.perf_counter()
-    at.run()
-    whole = (time.perf_counter() - started) * 1000
-    projector = open_with(root, "workshop_host", w=ws.code, v=svc.presenter_token(ws.code, key))
-    shown = []
-    for _ in range(5):
-        person = rng.choice(people)
-        svc.submit(person.token, {model.indicators[rng.randrange(32)].id: rng.randint(1, 5)})
-        shown.append(_panel_ms(projector, "wsh_present_ms"))
-    with capsys.disabled():
-        print(f"\nhost panel, {PEOPLE} participants × 32 answers: no change {min(unchanged):.0f} ms, one new answer "
-              f"{min(one_new):.0f} ms, every criterion changed {min(all_new):.0f} ms (best of 5); whole page run "
-              f"in AppTest {whole:.0f} ms; projector with one new answer {min(shown):.0f} ms")
-    assert min(unchanged) < BUDGET_MS / 3
-    assert min(one_new) < BUDGET_MS
-    assert min(all_new) < BUDGET_MS
-    assert min(shown) < BUDGET_MS
