@@ -154,33 +154,34 @@ class Session:
         fresh: list[ForwardMsg] = []
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
-        while True:
-            raw = await asyncio.wait_for(self.ws.recv(), timeout)
-            fwd = ForwardMsg()
-            fwd.ParseFromString(raw)
-            kind = fwd.WhichOneof("type")
-            if kind == "delta":
-                fresh.append(fwd)
-            elif kind == "page_info_changed":
-                self.query = fwd.page_info_changed.query_string
-            elif kind == "new_session":
-                self.page_hash = fwd.new_session.page_script_hash or self.page_hash
-            elif kind == "navigation":
-                self.page_hash = fwd.navigation.page_script_hash or self.page_hash
-            elif kind == "auto_rerun":
-                self.auto_rerun[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
-            elif kind == "page_profile":
-                self.exec_us = fwd.page_profile.exec_time
-            elif kind == "script_finished":
-                if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    fresh = []  # the script asked for a rerun: the real run follows
-                    continue
-                elapsed = time.perf_counter() - start
-                if fragment_id:
-                    self._merge_fragment(fresh)
-                else:
-                    self.deltas = fresh
-                return elapsed
+        # one deadline for the whole reply: asyncio.wait_for per message made a task for each of ~30 messages
+        async with asyncio.timeout(timeout):
+            while True:
+                fwd = ForwardMsg()
+                fwd.ParseFromString(await self.ws.recv())
+                kind = fwd.WhichOneof("type")
+                if kind == "delta":
+                    fresh.append(fwd)
+                elif kind == "page_info_changed":
+                    self.query = fwd.page_info_changed.query_string
+                elif kind == "new_session":
+                    self.page_hash = fwd.new_session.page_script_hash or self.page_hash
+                elif kind == "navigation":
+                    self.page_hash = fwd.navigation.page_script_hash or self.page_hash
+                elif kind == "auto_rerun":
+                    self.auto_rerun[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
+                elif kind == "page_profile":
+                    self.exec_us = fwd.page_profile.exec_time
+                elif kind == "script_finished":
+                    if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                        fresh = []  # the script asked for a rerun: the real run follows
+                        continue
+                    elapsed = time.perf_counter() - start
+                    if fragment_id:
+                        self._merge_fragment(fresh)
+                    else:
+                        self.deltas = fresh
+                    return elapsed
 
     def _merge_fragment(self, fresh: list[ForwardMsg]) -> None:
         """A fragment run redraws its own elements: keep the rest of the page's."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import os
 import random
 import signal
@@ -24,9 +25,14 @@ from maturity.workshop import WorkshopService
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from stclient import Session, start_server, stop_server, wait_for_port  # noqa: E402
-from wsclient import answer_form, answer_values, host_counts, host_refresh, join, open_host, progress_text  # noqa: E402
+# benchmarks/ holds scripts, not a package: imported by name so that mypy (tests/test_types.py) leaves them be
+stclient = importlib.import_module("stclient")
+wsclient = importlib.import_module("wsclient")
+Session, start_server, stop_server, wait_for_port = (
+    stclient.Session, stclient.start_server, stclient.stop_server, stclient.wait_for_port)
+answer_form, answer_values, host_counts, host_refresh = (
+    wsclient.answer_form, wsclient.answer_values, wsclient.host_counts, wsclient.host_refresh)
+join, open_host, progress_text = wsclient.join, wsclient.open_host, wsclient.progress_text
 
 pytestmark = pytest.mark.slow
 
@@ -125,11 +131,12 @@ def test_killed_mid_session_every_acknowledged_answer_is_kept_and_the_links_resu
     acked: dict[str, dict[str, int]] = {}  # token -> indicator -> level, of submits whose reply came back
     with app_process(url, tmp_path / "before.log") as (proc, port):
 
-        async def answering(k: int, enough: asyncio.Event) -> None:
+        async def answering(k: int, enough: asyncio.Event, joined: asyncio.Barrier) -> None:
             rng = random.Random(k)
             async with Session(port, "workshop") as phone:
                 token, _ = await join(phone, code, by_link=k % 2 == 0, timeout=TIMEOUT)
                 acked[token] = {}
+                await joined.wait()  # all three are in before anybody answers
                 with contextlib.suppress(Exception):  # the kill cuts the connection mid-submit
                     while (form := answer_form(phone)) is not None:
                         states, chosen = answer_values(form[1], rng, len(levels))
@@ -139,8 +146,8 @@ def test_killed_mid_session_every_acknowledged_answer_is_kept_and_the_links_resu
                             enough.set()
 
         async def session_then_kill() -> None:
-            enough = asyncio.Event()
-            phones = [asyncio.create_task(answering(k, enough)) for k in range(3)]
+            enough, joined = asyncio.Event(), asyncio.Barrier(3)
+            phones = [asyncio.create_task(answering(k, enough, joined)) for k in range(3)]
             await asyncio.wait_for(enough.wait(), TIMEOUT * 2)
             os.kill(proc.pid, signal.SIGKILL)  # mid-session: the phones are still submitting
             await asyncio.wait(phones, timeout=TIMEOUT)
