@@ -13,8 +13,9 @@ its token from the query string the page sets (``p=``), then answers every crite
 criterion; arrivals are spread over ``--arrive`` seconds. One host tab has the host page open the
 whole time and reruns its live fragment every few seconds as the browser does (the ``auto_rerun``
 message names the fragment and the interval).
-Stress: every participant joins and has its first form loaded, then all submit at the same instant;
-drain = from that instant to the last reply.
+Stress: every participant joins and has its form loaded, then all submit at the same instant;
+drain = from that instant to the last reply. ``--bursts`` (default 3) bursts follow each other, one
+criterion each, and the drain reported is their median (a busy machine makes single bursts noisy).
 Modes: ``sqlite1`` one process on SQLite, ``pg1`` one process on PostgreSQL, ``pg2`` two processes
 on one PostgreSQL (participants split between them, the host on the first). Each mode gets a fresh
 database (a SQLite file, or a uniquely named PostgreSQL database dropped afterwards).
@@ -87,7 +88,8 @@ class Outcome:
     host_server: list[float] = field(default_factory=list)
     submit_server: list[float] = field(default_factory=list)
     submit_cpu: list[float] = field(default_factory=list)
-    drain: float | None = None
+    drain: float | None = None  # the median of the bursts' drains
+    drains: list[float] = field(default_factory=list)
     wall: float = 0.0
     rss_mb: list[float] = field(default_factory=list)
     load_before: float = 0.0
@@ -105,6 +107,7 @@ class Outcome:
             "join_p95_ms": ms(self.joins, .95),
             "submit_p95_by_server_ms": [ms(self.by_server[k], .95) for k in sorted(self.by_server)],
             "drain_s": None if self.drain is None else round(self.drain, 2), "wall_s": round(self.wall, 1),
+            "drains_s": [round(d, 2) for d in self.drains],
             "host_p50_ms": ms(self.host, .5), "host_p95_ms": ms(self.host, .95),
             "host_server_p50_ms": ms(self.host_server, .5), "host_server_p95_ms": ms(self.host_server, .95),
             "submit_server_p50_ms": ms(self.submit_server, .5), "submit_server_p95_ms": ms(self.submit_server, .95),
@@ -193,11 +196,10 @@ class Servers:
 async def participant(k: int, server: int, port: int, code: str, criteria: int, levels: int, named: bool,
                       think: tuple[float, float],
                       arrive: float, rng: random.Random, out: Outcome, acked: dict[str, int],
-                      ready: asyncio.Barrier | None, gate: asyncio.Semaphore | None, instant: list[float],
-                      replies: list[float]) -> None:
-    """One phone: arrive, join, answer every criterion (stress: the first one, at the barrier)."""
+                      ready: asyncio.Barrier | None, gate: asyncio.Semaphore | None, bursts: int,
+                      instant: dict[int, float], replies: dict[int, list[float]]) -> None:
+    """One phone: arrive, join, answer every criterion (stress: one criterion per burst, at the barrier)."""
     await asyncio.sleep(rng.uniform(0, arrive))
-    released = False
     try:
         async with Session(port, "workshop") as s:
             async with gate or contextlib.nullcontext():
@@ -207,7 +209,7 @@ async def participant(k: int, server: int, port: int, code: str, criteria: int, 
             out.joined += 1
             acked.setdefault(token, 0)
             seen: set[str] = set()
-            for step in range(1 if ready else criteria):
+            for step in range(min(bursts, criteria) if ready else criteria):
                 form = answer_form(s)
                 if form is None:
                     raise PageError(f"no answer form at step {step + 1}: {s.problems()[:1]}")
@@ -217,22 +219,20 @@ async def participant(k: int, server: int, port: int, code: str, criteria: int, 
                 seen.add(form_id)
                 values, _ = answer_values(radios, rng, levels)
                 if ready is not None:
-                    released = True
                     await ready.wait()  # every phone has its form: now all submit at once
-                    if not instant:
-                        instant.append(time.perf_counter())
+                    instant.setdefault(step, time.perf_counter())
                 else:
                     await asyncio.sleep(rng.uniform(*think))
                 took = await s.submit(form_id, values, timeout=REPLY_TIMEOUT)
                 out.submits.append(took)
                 out.by_server.setdefault(server, []).append(took)
-                replies.append(time.perf_counter())
+                replies.setdefault(step, []).append(time.perf_counter())
                 acked[token] += len(radios)
                 if s.problems():
                     out.errors.append(f"the page said: {s.problems()[0][:160]}")
     except Exception as exc:  # every failure is counted and shown; none stops the room
         out.errors.append(f"participant {k + 1}: {type(exc).__name__}: {str(exc)[:200]}")
-        if ready is not None and not released:
+        if ready is not None:
             ready.abort()  # nobody waits for a phone that will never come
 
 
@@ -267,17 +267,18 @@ async def room(servers: Servers, code: str, key: str, kind: str, size: int, crit
     stress = kind == "stress"
     ready = asyncio.Barrier(size) if stress else None
     gate = asyncio.Semaphore(16) if stress else None  # stress joins are set-up, not the measure
-    instant: list[float] = []
-    replies: list[float] = []
+    instant: dict[int, float] = {}
+    replies: dict[int, list[float]] = {}
     host = asyncio.create_task(host_tab(servers.ports[0], code, key, stop, out))
     start = time.perf_counter()
     await asyncio.gather(*(participant(
         k, k % servers.count, servers.ports[k % servers.count], code, criteria, levels, args.named, tuple(args.think),
-        0.0 if stress else args.arrive, random.Random(rng.random()), out, acked, ready, gate, instant, replies)
+        0.0 if stress else args.arrive, random.Random(rng.random()), out, acked, ready, gate, args.bursts, instant, replies)
         for k in range(size)))
     out.wall = time.perf_counter() - start
-    if stress and instant and replies:
-        out.drain = max(replies) - instant[0]
+    if stress:
+        out.drains = [max(replies[r]) - instant[r] for r in sorted(instant) if replies.get(r)]
+        out.drain = statistics.median(out.drains) if out.drains else None
     stop.set()
     await host
     return acked
@@ -367,7 +368,8 @@ def machine() -> str:
 
 LEGEND = """columns: N participants; joined = joined through the page; sent = answers acknowledged (the submit's reply
 came back); stored = of those, found in the database; lost = sent - stored; err = errors (timeouts, page errors);
-p50ms/p95ms = submit round trip; drain s = stress only, from the instant all submit to the last reply; wall s =
+p50ms/p95ms = submit round trip; drain s = stress only, from the instant all submit to the last reply (median of
+the bursts); wall s =
 the whole scenario; host50/host95 = host panel refresh round trip; hsrv95 / ssrv95 = server time of a host refresh /
 a participant run (benchmarks/runlog.py); hsaw = answers the host panel showed at the end (= stored);
 load = 1-minute load average before the scenario (> ~0.5: other work on the machine, numbers noisy)."""
@@ -403,6 +405,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                     help="think time per criterion, seconds (default 15 45; --quick 0.5 2)")
     ap.add_argument("--arrive", type=float, default=None, help="arrivals spread over, seconds (default 60; --quick 3)")
     ap.add_argument("--named", action="store_true", help="a named session (participants type a name)")
+    ap.add_argument("--bursts", type=int, default=3,
+                    help="stress: bursts in a row, one criterion each (drain = their median; default 3)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args(argv)
     args.think = args.think or ([0.5, 2.0] if args.quick else [15.0, 45.0])
@@ -427,7 +431,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                     rows.append(out.summary())
                     r = rows[-1]
                     print(f"  {mode} {kind} {size}: lost {r['lost']}, errors {r['errors']}, submit p95 "
-                          f"{r['submit_p95_ms']} ms, drain {r['drain_s']} s, host p95 {r['host_p95_ms']} ms, "
+                          f"{r['submit_p95_ms']} ms, drain {r['drain_s']} s {r['drains_s']}, host p95 {r['host_p95_ms']} ms, "
                           f"p95 by server {r['submit_p95_by_server_ms']} ms, wall {r['wall_s']} s, "
                           f"server rss {r['rss_mb']} MB, benchmark cpu {r['client_cpu_s']} s",
                           flush=True)
