@@ -92,8 +92,11 @@ def _join_form() -> NoReturn:
     typed = st.query_params.get("w") or ""
     known = _lookup_link(typed, client) if typed else None
     with st.form("wsj_join"):
-        code = st.text_input(tr("wsjoin.code"), value=normalise_code(typed), max_chars=12, key="wsj_code",
-                             placeholder="ABC234")
+        if typed and not st.session_state.get("wsj_code"):
+            # the link's code, also when an earlier run of this tab drew the field empty (a widget with a key
+            # keeps its first value, whatever value= says later)
+            st.session_state["wsj_code"] = normalise_code(typed)
+        code = st.text_input(tr("wsjoin.code"), max_chars=12, key="wsj_code", placeholder="ABC234")
         name = ""
         if known is None or known.named:
             label = tr("wsjoin.name_required") if known is not None else tr("wsjoin.name_optional")

@@ -15,13 +15,25 @@ branch_labels = None
 depends_on = None
 
 
+NEW_COLUMNS = {
+    "consensus": [sa.Column("note", sa.Text(), nullable=True)],
+    "workshops": [sa.Column("presenter_hash", sa.String(length=64), nullable=True),
+                  sa.Column("result_assessment", sa.String(length=64), nullable=True)],
+}
+
+
 def upgrade() -> None:
     # Batch mode, never copying a table (see downgrade): nullable columns are added in place on both dialects.
-    with op.batch_alter_table("consensus", recreate="never") as batch:
-        batch.add_column(sa.Column("note", sa.Text(), nullable=True))
-    with op.batch_alter_table("workshops", recreate="never") as batch:
-        batch.add_column(sa.Column("presenter_hash", sa.String(length=64), nullable=True))
-        batch.add_column(sa.Column("result_assessment", sa.String(length=64), nullable=True))
+    # A column already there is left alone: a database that the app's create_all made before Alembic was
+    # stamped (as 0002 does for lookup_failures) has them from the start.
+    inspector = sa.inspect(op.get_bind())
+    for table, columns in NEW_COLUMNS.items():
+        have = {c["name"] for c in inspector.get_columns(table)}
+        missing = [c for c in columns if c.name not in have]
+        if missing:
+            with op.batch_alter_table(table, recreate="never") as batch:
+                for column in missing:
+                    batch.add_column(column)
 
 
 def downgrade() -> None:
