@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from maturity import migrations
 from maturity.loader import LoadedModel, load_model, load_model_text
+from maturity.store import Store
+from maturity.workshop import WorkshopService
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_FRAMEWORKS = ROOT / "tests" / "frameworks"
@@ -118,3 +121,15 @@ def pg_database() -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(params=["sqlite-file", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def service(request, tmp_path) -> Iterator[WorkshopService]:
+    """(test_workshop*.py) A WorkshopService on a fresh SQLite file or on the session's PostgreSQL database (emptied after)."""
+    url = f"sqlite:///{tmp_path / 'ws.db'}" if request.param == "sqlite-file" else request.getfixturevalue("pg_database")
+    store = Store(url)
+    store.create_schema()
+    yield WorkshopService(store)
+    if request.param == "postgresql":
+        migrations.drop_all(store.engine)
+    store.dispose()

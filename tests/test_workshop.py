@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 
-from maturity import migrations, schema
-from maturity.store import Store
+from maturity import schema
 from maturity.workshop import CODE_ALPHABET, WorkshopError, WorkshopService, normalise_code
-
-
-@pytest.fixture(params=["sqlite-file", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def service(request, tmp_path) -> Iterator[WorkshopService]:
-    """A WorkshopService on a fresh SQLite file or on the session's PostgreSQL database (emptied after)."""
-    url = f"sqlite:///{tmp_path / 'ws.db'}" if request.param == "sqlite-file" else request.getfixturevalue("pg_database")
-    store = Store(url)
-    store.create_schema()
-    yield WorkshopService(store)
-    if request.param == "postgresql":
-        migrations.drop_all(store.engine)
-    store.dispose()
 
 
 def test_create_gives_an_unambiguous_code_and_a_strong_key(service, tiny):

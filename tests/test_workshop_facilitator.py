@@ -7,30 +7,16 @@ the host screen's version stamp, and the cost of the aggregation at the size of 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import event, select
 
-from maturity import migrations, schema
+from maturity import schema
 from maturity.db import now
 from maturity.limits import MAX_CONSENSUS_NOTE, MAX_NAME
 from maturity.loader import load_model
 from maturity.scoring import score
-from maturity.store import Store
 from maturity.workshop import WorkshopError, WorkshopService
-
-
-@pytest.fixture(params=["sqlite-file", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def service(request, tmp_path) -> Iterator[WorkshopService]:
-    """A WorkshopService on a fresh SQLite file or on the session's PostgreSQL database (emptied after)."""
-    url = f"sqlite:///{tmp_path / 'ws.db'}" if request.param == "sqlite-file" else request.getfixturevalue("pg_database")
-    store = Store(url)
-    store.create_schema()
-    yield WorkshopService(store)
-    if request.param == "postgresql":
-        migrations.drop_all(store.engine)
-    store.dispose()
 
 
 @pytest.fixture(scope="module")

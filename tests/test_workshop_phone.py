@@ -10,8 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-from maturity.workshop import WorkshopService
 from tests import helpers
+from tests.test_pages_workshop import click, session
 
 LEADING = ["leading.party", "leading.model-workers"]
 
@@ -24,17 +24,6 @@ def open_with(root, lang: str = "zh", **params: str) -> AppTest:
         at.query_params[name] = value
     at.run()
     return at.switch_page("pages/workshop.py").run()
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    [button] = [b for b in at.button if b.label == label]
-    return button.click().run()
-
-
-def session(store, tiny, **kw):
-    svc = WorkshopService(store)
-    ws, key = svc.create(store.get_model_snapshot(store.save_model_snapshot(tiny)), "春季研讨会", **kw)
-    return svc, ws, key
 
 
 def room(svc, ws, answers=((1, 2), (3, 3), (4, 2))):
