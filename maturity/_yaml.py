@@ -52,6 +52,11 @@ class Positions:
 
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    # Plain scalars that YAML 1.1 read as something other than text (No -> False, 1.10 -> 1.1, ~ -> None),
+    # with the text as written, so that a reader expecting text can take it as the author wrote it.
+    written: dict[Path, str] = field(default_factory=dict)
+    # Values written in quotes ("2"): text by the author's choice, wrong where a number is expected.
+    quoted: set[Path] = field(default_factory=set)
 
     def find(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Position of the deepest known prefix of ``path``."""
@@ -187,6 +192,11 @@ def _build(node: yaml.Node, path: Path, pos: Positions, problems: list[YamlProbl
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), pos, problems) for i, item in enumerate(node.value)]
     value = _scalar(node, path, problems)
+    if isinstance(node, yaml.ScalarNode):
+        if node.style in ("'", '"'):
+            pos.quoted.add(path)
+        elif not node.style and isinstance(value, (bool, int, float)):  # plain: None, or "" from libyaml
+            pos.written[path] = str(node.value)
     return None if value is _BAD else value
 
 

@@ -118,7 +118,9 @@ def load_model_text(text: str, file: str = "<model>") -> LoadedModel:
         data, pos, problems = _yaml.read(text)
     except _yaml.YamlReadError as exc:
         raise ModelLoadError([_from_problem(file, exc.problem, None)]) from None
+    data = _as_written(data, pos)
     check = _Checker(file, data, pos)
+    check.quoted_numbers()
     model = check.run()
     # A value the reader refused reads as missing: the schema's complaint about it there is noise.
     refused = {(p.line, p.col) for p in problems}
@@ -152,6 +154,37 @@ def load_folder(folder: str | Path) -> Catalog:
             continue
         catalog.models[loaded.model.id] = loaded
     return catalog
+
+
+# Where the format expects text, a plain scalar is taken as written: YAML 1.1 would read `en: No` as false,
+# `version: 1.10` as the number 1.1 and `languages: [no]` as false. Where it expects a number, quotes are refused.
+_WRITTEN_KEYS = TEXT_KEYS | {"id", "version"}
+_NUMBER_KEYS = frozenset({"level", "weight", "target_level"})
+
+
+def _as_written(data: Any, pos: _yaml.Positions, path: tuple[Any, ...] = ()) -> Any:
+    """``data`` with the text as written wherever the format expects text and YAML read something else."""
+    def text(value: Any, at: tuple[Any, ...]) -> Any:
+        if isinstance(value, dict):  # {zh: …, en: …}
+            return {k: pos.written.get((*at, k), v) for k, v in value.items()}
+        return pos.written.get(at, value)
+
+    if isinstance(data, list):
+        return [_as_written(item, pos, (*path, i)) for i, item in enumerate(data)]
+    if not isinstance(data, dict):
+        return data
+    out: dict[Any, Any] = {}
+    for key, value in data.items():
+        child = (*path, key)
+        if key in _WRITTEN_KEYS:
+            out[key] = text(value, child)
+        elif key == "answers" and isinstance(value, dict):
+            out[key] = {k: text(v, (*child, k)) for k, v in value.items()}
+        elif key in ("languages", "tags") and isinstance(value, list) and not any(isinstance(v, dict) for v in value):
+            out[key] = [pos.written.get((*child, i), v) for i, v in enumerate(value)]
+        else:
+            out[key] = _as_written(value, pos, child)
+    return out
 
 
 def format_path(data: Any, path: tuple[Any, ...]) -> str:
@@ -210,6 +243,14 @@ class _Checker:
     def warn(self, path: tuple[Any, ...], code: str, **params: Any) -> None:
         line, col = self.pos.find(path)
         self.warnings.append(ModelError(self.file, line, col, format_path(self.data, path), code, params))
+
+    def quoted_numbers(self) -> None:
+        """A number written in quotes where the format expects a number (``weight: "2"``) is an error that says so."""
+        for path in sorted(self.pos.quoted, key=str):
+            if path and path[-1] in _NUMBER_KEYS:
+                value = _value_at(self.data, path)
+                if isinstance(value, str) and _is_number(value):
+                    self.error(path, "quoted_number", value=_yaml._clip(value))
 
     def run(self) -> MaturityModel | None:
         data = self.data
@@ -369,3 +410,22 @@ def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
     if not isinstance(value, list):
         return []
     return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
+
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        if isinstance(data, dict):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip())
+    except ValueError:
+        return False
+    return True
