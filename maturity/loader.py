@@ -264,6 +264,7 @@ class _Checker:
         langs = data.get("languages")
         self.languages = [x for x in langs if isinstance(x, str)] if isinstance(langs, list) else []
         self.levels = self._scale_levels(data.get("scale"))
+        self._scale_values(data.get("scale"))
         self._texts(data, ())
         self._ids_and_refs(data)
         model = None
@@ -307,6 +308,28 @@ class _Checker:
                 self.error(("scale", i, "level"), "scale_not_consecutive", got=ints[i], expected=ints[i - 1] + 1)
                 return []
         return ints
+
+    def _scale_values(self, scale: Any) -> None:
+        """``value`` on every level or on none; numbers from 0 (lowest) to 1 (highest), rising."""
+        if not isinstance(scale, list) or not all(isinstance(s, dict) for s in scale):
+            return
+        given = ["value" in s for s in scale]
+        if not any(given):
+            return
+        if not all(given):
+            self.error(("scale", given.index(False)), "scale_values_partial")
+            return
+        values = [s["value"] for s in scale]
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            return  # the schema says which one is not a number
+        if values[0] != 0 or values[-1] != 1:
+            bad = 0 if values[0] != 0 else len(values) - 1
+            self.error(("scale", bad, "value"), "scale_value_ends", value=values[bad])
+            return
+        for i in range(1, len(values)):
+            if values[i] <= values[i - 1]:
+                self.error(("scale", i, "value"), "scale_values_not_rising", value=values[i], before=values[i - 1])
+                return
 
     def _texts(self, node: Any, path: tuple[Any, ...]) -> None:
         if isinstance(node, list):

@@ -75,6 +75,9 @@ class ScaleLevel(_Strict):
     level: StrictInt
     name: Text
     description: Text | None = None
+    # The score of an answer at this level (0 to 1, rising; lowest 0, highest 1), for scales whose
+    # answers are not evenly spaced. Given on every level or on none (the loader checks it).
+    value: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = None
 
 
 class Tag(_Strict):
@@ -168,6 +171,13 @@ class MaturityModel(_Strict):
     def levels(self) -> dict[int, ScaleLevel]:
         """Scale levels by number."""
         return {s.level: s for s in self.scale}
+
+    @cached_property
+    def level_values(self) -> dict[int, float] | None:
+        """The scale's ``value`` per level, or None when the scale is linear (no values given)."""
+        if any(s.value is None for s in self.scale):
+            return None
+        return {s.level: float(s.value) for s in self.scale if s.value is not None}
 
     @cached_property
     def criteria(self) -> list[Criterion]:

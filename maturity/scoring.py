@@ -97,9 +97,16 @@ class Result:
     indicator_values: dict[str, float] = field(default_factory=dict)
 
 
-def indicator_value(answer: float, lmin: int, lmax: int) -> float:
-    """``s = (a - Lmin) / (Lmax - Lmin)``, clamped to [0, 1]."""
-    return min(1.0, max(0.0, (float(answer) - lmin) / (lmax - lmin)))
+def indicator_value(answer: float, lmin: int, lmax: int, values: Mapping[int, float] | None = None) -> float:
+    """``s = (a - Lmin) / (Lmax - Lmin)``, clamped to [0, 1]; where the scale gives values, ``s = value(a)``,
+    interpolated linearly between the two levels either side of a fractional answer (a workshop mean)."""
+    a = min(float(lmax), max(float(lmin), float(answer)))
+    if not values:
+        return (a - lmin) / (lmax - lmin)
+    below = min(math.floor(a + EPS), lmax)
+    if abs(a - below) <= EPS or below == lmax:
+        return values[below]
+    return values[below] + (a - below) * (values[below + 1] - values[below])
 
 
 def weighted_mean(terms: tuple[Term, ...]) -> float | None:
@@ -132,7 +139,7 @@ def score(
     for ind in model.indicators:
         a = answers.get(ind.id)
         if a is not None and a != NA:
-            values[ind.id] = indicator_value(float(a), lmin, lmax)
+            values[ind.id] = indicator_value(float(a), lmin, lmax, model.level_values)
 
     criteria: dict[str, CriterionResult] = {}
     for crit in model.criteria:
