@@ -37,7 +37,7 @@ __all__ = [
     "load_model_text",
 ]
 
-TEXT_KEYS = frozenset({"title", "description", "name", "question", "help", "detail", "owner"})
+TEXT_KEYS = frozenset({"title", "description", "instructions", "name", "question", "help", "detail", "owner"})
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,7 @@ class MaturityModel(_Strict):
     version: Annotated[str, Field(min_length=1, max_length=MAX_VERSION), AfterValidator(_no_nul)]
     title: Text
     description: Text | None = None
+    instructions: Text | None = None  # how to answer: before the first question and in the PDF's method appendix
     languages: Annotated[list[str], Field(min_length=1)]
     scale: Annotated[list[ScaleLevel], Field(min_length=2, max_length=10)]
     target_level: StrictInt | None = None

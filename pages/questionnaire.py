@@ -46,6 +46,9 @@ step = step_radio(tr("q.step"), [m.t(c.name, L) for c in criteria],
                   [step_progress(sum(1 for i in c.indicators if i.id in answers), len(c.indicators)) for c in criteria],
                   key="step", default=record.current_step)
 crit = criteria[step]
+if m.instructions:  # the model's own word on how to answer: open before the first question
+    with st.expander(tr("model2.instructions"), expanded=step == 0, icon="📝"):
+        st.markdown(escape_md(m.t(m.instructions, L)))
 
 
 # What this tab showed of each question (its baseline) and the questions changed elsewhere meanwhile:

@@ -247,6 +247,9 @@ def _answering(token: str) -> None:
         st.success(tr("wsphone.all_done"))
     crit = _criterion(m, crit_ids, ws, mine)
     if crit is not None:
+        if m.instructions:  # folded: on a phone the first question stays on the first screen
+            with st.expander(tr("model2.instructions"), icon="📝"):
+                st.markdown(escape_md(m.t(m.instructions, L)))
         _form(m, crit, crit_ids, person, ws, mine)
     _group(m, crit_ids, crit, person, ws)
 

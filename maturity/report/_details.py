@@ -219,6 +219,10 @@ def appendix(pdf: ReportPDF, d: ReportData) -> None:
         pdf.set_xy(pdf.l_margin + 6, y)
         pdf.paragraph(step, size=SMALL + 0.5, indent=6, after=1)
 
+    if m.instructions:  # the model's own word on how to answer, as the questionnaire showed it
+        pdf.heading(t("model2.instructions", L), 3)
+        pdf.paragraph(m.t(m.instructions, L), size=SMALL + 0.5, after=1)
+
     pdf.heading(t("report.appendix.scale", L), 3)
     star_w = max(20.0, (m.lmax - m.lmin + 1) * 3.4 + 4)
     cols = [Column(t("report.appendix.col_level", L), 14, "C"), Column(t("report.appendix.col_name", L), 26),
