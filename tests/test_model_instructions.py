@@ -52,3 +52,16 @@ def test_the_pdf_method_appendix_carries_them(tmp_path):
         text = squash(poppler("pdftotext", build_report(loaded, a, lang=lang), tmp_path))
         assert squash(heading) in text
         assert squash(SAID[lang]) in text  # the PDF prints the author's text as it is
+
+
+def test_validate_strict_covers_the_instructions(root, tmp_path):
+    from tests.test_cli import run
+
+    path = tmp_path / "instr.yaml"
+    path.write_text(TINY.replace("languages: [zh, en]\n", "instructions: {zh: 逐级累积}\nlanguages: [zh, en]\n", 1),
+                    encoding="utf-8")
+    res = run(root, "validate", "--strict", str(path))
+    assert res.returncode == 1
+    [line] = [x for x in res.stdout.splitlines() + res.stderr.splitlines() if "instructions" in x]
+    assert line.startswith(f"{path}:6:") and "en" in line  # located like every other missing translation
+    assert run(root, "validate", str(path)).returncode == 0  # a warning only without --strict
