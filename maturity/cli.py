@@ -11,6 +11,7 @@ from typing import Any
 
 from .advice import roadmap
 from .assessment import Assessment, AssessmentInvalid, read_json
+from .explain import cap_notes
 from .i18n import LANGUAGES, normalise
 from .loader import LoadedModel, ModelLoadError, load_folder, load_model
 from .scoring import Result, score
@@ -196,6 +197,13 @@ def result_to_json(loaded: LoadedModel, result: Result, lang: str) -> dict[str, 
                 "target": c.target,
                 "gap": num(c.gap, 4),
                 "priority": num(c.priority, 4),
+                "uncapped": c.uncapped,
+                "caps": [
+                    {"indicator": cap.indicator_id, "answer": cap.answer, "level": cap.level,
+                     "message": note}
+                    for cap, note in zip(c.caps, cap_notes(model, result, cid, lang), strict=False)
+                ],
+                "essential_missing": list(c.essential_missing),
                 "low_confidence": c.low_confidence,
                 "answered": c.answered,
                 "na": c.na,

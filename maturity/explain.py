@@ -11,7 +11,10 @@ from .i18n import t
 from .model import MaturityModel
 from .scoring import NA, Answer, Result, Score
 
-__all__ = ["Explanation", "explain_criterion", "explain_mean_of_criteria", "explain_tag", "fmt_index", "fmt_level", "stars"]
+__all__ = [
+    "Explanation", "cap_notes", "explain_criterion", "explain_mean_of_criteria", "explain_tag",
+    "fmt_index", "fmt_level", "stars",
+]
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,9 @@ def explain_criterion(model: MaturityModel, result: Result, crit_id: str, answer
     crit = model.criterion_by_id[crit_id]
     rows: list[dict[str, object]] = []
     for ind in crit.indicators:
+        label = model.t(ind.question, lang)
+        if ind.essential:
+            label = t("essential.mark", lang) + label
         a = answers.get(ind.id)
         if a is None:
             shown, s = t("explain.missing", lang), None
@@ -48,13 +54,39 @@ def explain_criterion(model: MaturityModel, result: Result, crit_id: str, answer
         else:
             shown, s = f"{float(a):g}", result.indicator_values.get(ind.id)
         rows.append({
-            t("explain.col.item", lang): model.t(ind.question, lang),
+            t("explain.col.item", lang): label,
             t("explain.col.answer", lang): shown,
             t("explain.col.s", lang): fmt_index(None if s is None else 100 * s),
             t("explain.col.weight", lang): f"{ind.weight:g}",
             t("explain.col.counted", lang): "✓" if s is not None else "—",
         })
-    return Explanation(rows, _formula(result.criteria[crit_id].score, lang))
+    cr = result.criteria[crit_id]
+    formula = _formula(cr.score, lang)
+    essentials = model.essentials.get(crit_id, [])
+    answered = [i for i in essentials if i.id not in cr.essential_missing]
+    if cr.score.level is not None and answered:
+        terms = ", ".join(
+            t("essential.term", lang, answer=f"{float(answers[i.id]):g}", name=_short(model.t(i.question, lang)))
+            for i in answered
+        )
+        formula += "\n" + t("essential.formula", lang, level=fmt_level(cr.score.level), terms=terms,
+                             achieved=cr.achieved)
+    return Explanation(rows, "\n".join([formula, *cap_notes(model, result, crit_id, lang)]))
+
+
+def cap_notes(model: MaturityModel, result: Result, crit_id: str, lang: str) -> list[str]:
+    """One sentence per 必备项 that caps the criterion, then one per 必备项 left unanswered."""
+    cr = result.criteria[crit_id]
+    name = model.indicator_by_id
+    notes = [t("essential.caps", lang, name=_short(model.t(name[c.indicator_id].question, lang)), level=c.level)
+             for c in cr.caps]
+    notes += [t("essential.missing", lang, name=_short(model.t(name[i].question, lang))) for i in cr.essential_missing]
+    return notes
+
+
+def _short(question: str) -> str:
+    """A question as a name: without its closing question mark."""
+    return question.rstrip("？?").strip()
 
 
 def _weighted_terms(s: Score, name_of: Callable[[str], str], lang: str) -> Explanation:

@@ -180,6 +180,8 @@ def _as_written(data: Any, pos: _yaml.Positions, path: tuple[Any, ...] = ()) -> 
             out[key] = text(value, child)
         elif key == "answers" and isinstance(value, dict):
             out[key] = {k: text(v, (*child, k)) for k, v in value.items()}
+        elif key == "evidence" and isinstance(value, list):
+            out[key] = [text(v, (*child, i)) for i, v in enumerate(value)]
         elif key in ("languages", "tags") and isinstance(value, list) and not any(isinstance(v, dict) for v in value):
             out[key] = [pos.written.get((*child, i), v) for i, v in enumerate(value)]
         else:
@@ -340,13 +342,19 @@ class _Checker:
             return
         for key, value in node.items():
             child = (*path, key)
-            if key in TEXT_KEYS or (len(path) >= 1 and path[-1] == "answers"):
-                if isinstance(value, dict):
-                    self._text(value, child)
-                elif isinstance(value, str) and len(self.languages) > 1:
-                    self.warn(child, "missing_translation", langs=", ".join(self.languages[1:]))
+            if key == "evidence" and isinstance(value, list):
+                for i, item in enumerate(value):
+                    self._one_text(item, (*child, i))
+            elif key in TEXT_KEYS or (len(path) >= 1 and path[-1] == "answers"):
+                self._one_text(value, child)
             elif key != "languages":
                 self._texts(value, child)
+
+    def _one_text(self, value: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(value, dict):
+            self._text(value, path)
+        elif isinstance(value, str) and len(self.languages) > 1:
+            self.warn(path, "missing_translation", langs=", ".join(self.languages[1:]))
 
     def _text(self, value: dict[Any, Any], path: tuple[Any, ...]) -> None:
         if not self.languages:
@@ -378,6 +386,8 @@ class _Checker:
             self._target(crit.get("target_level"), (*cp, "target_level"))
             self._actions(crit.get("actions"), (*cp, "actions"), declared)
         for ip, ind in indicators:
+            if ind.get("essential") is True and ind.get("allow_na") is True:
+                self.error((*ip, "allow_na"), "essential_na", id=ind.get("id"))
             self._tag_refs(ind.get("tags"), (*ip, "tags"), declared)
             self._answers(ind.get("answers"), (*ip, "answers"))
 

@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     StrictInt,
     ValidationInfo,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -107,8 +108,20 @@ class Indicator(_Strict):
     help: Text | None = None
     weight: Weight = 1.0
     allow_na: bool = True
+    # A 必备项: its answer caps its criterion's achieved level; it cannot be N/A (the loader
+    # refuses ``allow_na: true`` beside it; left out, allow_na is false).
+    essential: bool = False
+    # The 佐证材料 a reviewer asks for (会议纪要、台账、制度文件…): shown under the question, in the PDF and the Excel form.
+    evidence: list[Text] = []
     tags: list[str] = []
     answers: dict[StrictInt, Text]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _essential_not_na(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("essential") is True and "allow_na" not in data:
+            return {**data, "allow_na": False}
+        return data
 
 
 class Criterion(_Strict):
@@ -209,6 +222,16 @@ class MaturityModel(_Strict):
     def criterion_of(self) -> dict[str, Criterion]:
         """The criterion each indicator belongs to, by indicator id."""
         return {i.id: c for c in self.criteria for i in c.indicators}
+
+    @cached_property
+    def essentials(self) -> dict[str, list[Indicator]]:
+        """The 必备项 of each criterion that has any, by criterion id, in model order."""
+        out: dict[str, list[Indicator]] = {}
+        for crit in self.criteria:
+            found = [i for i in crit.indicators if i.essential]
+            if found:
+                out[crit.id] = found
+        return out
 
     @cached_property
     def tag_by_id(self) -> dict[str, Tag]:

@@ -17,6 +17,7 @@ __all__ = [
     "EPS",
     "NA",
     "Answer",
+    "Cap",
     "CriterionResult",
     "Result",
     "Score",
@@ -63,8 +64,22 @@ class Score:
 
 
 @dataclass(frozen=True)
+class Cap:
+    """A 必备项 answered below its criterion's level: the criterion's achieved level is at most ``floor(answer)``."""
+
+    indicator_id: str
+    answer: float
+    level: int  # floor(answer): the highest achieved level this 必备项 allows
+
+
+@dataclass(frozen=True)
 class CriterionResult:
-    """Score, level, coverage, target, gap and priority of one criterion."""
+    """Score, level, coverage, target, gap and priority of one criterion.
+
+    With 必备项 (essential indicators), ``achieved`` is ``min(floor(level_c), floor(a_i))`` over the answered
+    ones and the gap is measured from ``min(level_c, a_i)``; ``uncapped`` is ``floor(level_c)`` alone, ``caps``
+    the 必备项 that lowered it (lowest first) and ``essential_missing`` those not answered (low confidence).
+    """
 
     id: str
     group_id: str
@@ -79,6 +94,15 @@ class CriterionResult:
     target_source: Literal["user", "criterion", "model", "next", "none"]
     gap: float | None
     priority: float | None
+    uncapped: int | None = None
+    effective_level: float | None = None  # min(level_c, a_i) over the answered 必备项; level_c when there are none
+    caps: tuple[Cap, ...] = ()
+    essential_missing: tuple[str, ...] = ()
+
+    @property
+    def capped(self) -> bool:
+        """True when a 必备项 holds the achieved level below ``floor(level_c)``."""
+        return bool(self.caps)
 
 
 @dataclass(frozen=True)
@@ -147,9 +171,11 @@ def score(
         s = Score(weighted_mean(terms), terms, lmin, lmax)
         answered = sum(1 for i in crit.indicators if is_answered(answers.get(i.id)))
         na = sum(1 for i in crit.indicators if answers.get(i.id) == NA)
-        achieved = achieved_level(s.level)
+        uncapped = achieved_level(s.level)
+        level, caps, missing = _essential_cap(model, crit.id, s.level, answers)
+        achieved = achieved_level(level)
         target, source = _target(model, crit.id, achieved, targets)
-        gap = None if s.level is None or target is None else max(0.0, target - s.level)
+        gap = None if level is None or target is None else max(0.0, target - level)
         criteria[crit.id] = CriterionResult(
             id=crit.id,
             group_id=model.group_of[crit.id].id,
@@ -159,11 +185,15 @@ def score(
             answered=answered,
             na=na,
             total=len(crit.indicators),
-            low_confidence=len(terms) < len(crit.indicators) / 2,
+            low_confidence=len(terms) < len(crit.indicators) / 2 or bool(missing),
             target=target,
             target_source=source,
             gap=gap,
             priority=None if gap is None else gap * crit.weight,
+            uncapped=uncapped,
+            effective_level=level,
+            caps=caps,
+            essential_missing=missing,
         )
 
     groups = {
@@ -195,6 +225,29 @@ def score(
         priorities=tuple(c.id for c in ranked),
         indicator_values=values,
     )
+
+
+def _essential_cap(
+    model: MaturityModel, crit_id: str, level: float | None, answers: Mapping[str, Answer | None]
+) -> tuple[float | None, tuple[Cap, ...], tuple[str, ...]]:
+    """``min(level_c, a_i)`` over the criterion's answered 必备项, the ones that lowered its achieved level, and the
+    unanswered ones. A 必备项 caps only a criterion that has a level (one answer at least)."""
+    essentials = model.essentials.get(crit_id, [])
+    missing = tuple(i.id for i in essentials if answers.get(i.id) is None or answers.get(i.id) == NA)
+    if level is None:
+        return None, (), missing
+    lowest = level
+    caps: list[Cap] = []
+    for ind in essentials:
+        a = answers.get(ind.id)
+        if a is None or a == NA:
+            continue
+        floor_a = math.floor(float(a) + EPS)
+        if floor_a < math.floor(level + EPS):
+            caps.append(Cap(ind.id, float(a), floor_a))
+        lowest = min(lowest, float(a))
+    caps.sort(key=lambda c: (c.level, c.answer))
+    return lowest, tuple(caps), missing
 
 
 def _mean_of_criteria(items: list[CriterionResult], lmin: int, lmax: int) -> Score:
