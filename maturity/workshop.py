@@ -59,6 +59,7 @@ from .workshop_types import (
     new_code,
     normalise_code,
     session_criteria,
+    shown_to_room,
     workshop_of,
 )
 
@@ -324,10 +325,7 @@ class WorkshopService(FacilitatorTools):
             raise WorkshopError("no_such_participant")
         if not ws.revealed:
             return None
-        aggs = self._aggregates(ws)
-        if ws.named:
-            return dict(aggs)
-        return {k: (v if v.n + v.n_na >= ANONYMITY_MIN else None) for k, v in aggs.items()}
+        return shown_to_room(ws, self._aggregates(ws))
 
     # -- helpers ---------------------------------------------------------------------------
 

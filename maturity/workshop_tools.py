@@ -32,13 +32,13 @@ from .model import MaturityModel
 from .records import AssessmentRecord
 from .store import Store
 from .workshop_types import (
-    ANONYMITY_MIN,
     Progress,
     Workshop,
     WorkshopError,
     check_text,
     hash_key,
     normalise_code,
+    shown_to_room,
     workshop_of,
 )
 
@@ -120,10 +120,7 @@ class FacilitatorTools:
         """The group's picture for the projector, revealed or not; in an anonymous session no
         breakdown (None) of an indicator with fewer than three answers."""
         ws = self.check_presenter(code, token)
-        aggs = self._aggregates(ws)
-        if ws.named:
-            return dict(aggs)
-        return {k: (v if v.n + v.n_na >= ANONYMITY_MIN else None) for k, v in aggs.items()}
+        return shown_to_room(ws, self._aggregates(ws))
 
     def presenter_progress(self, code: str, token: str | None, lang: str = "zh") -> Progress:
         """How far the room is, for the projector: numbered participants, never names."""

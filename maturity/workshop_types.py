@@ -11,11 +11,13 @@ import hashlib
 import json
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import Row
 
+from .aggregate import IndicatorAggregate
 from .errors import MaturityError
 from .i18n import t
 from .model import MaturityModel
@@ -34,12 +36,21 @@ __all__ = [
     "new_code",
     "normalise_code",
     "session_criteria",
+    "shown_to_room",
     "workshop_of",
 ]
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
 CODE_LENGTH = 6
 ANONYMITY_MIN = 3  # fewer answers than this: no breakdown in an anonymous session
+
+
+def shown_to_room(ws: Workshop, aggs: Mapping[str, IndicatorAggregate]) -> dict[str, IndicatorAggregate | None]:
+    """What the room (participants after reveal, the projector) may see: everything in a named session;
+    in an anonymous one no breakdown (None) of an indicator with fewer than ANONYMITY_MIN answers."""
+    if ws.named:
+        return dict(aggs)
+    return {k: (v if v.n + v.n_na >= ANONYMITY_MIN else None) for k, v in aggs.items()}
 
 
 def check_text(text: str, limit: int) -> None:
