@@ -6,14 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 # fmt_index, fmt_level and stars are re-exported: maturity.display is their home
-from .display import fmt_index, fmt_level, stars
+from .display import fmt_index, fmt_level, join_names, stars
 from .i18n import t
 from .model import MaturityModel
 from .scoring import NA, Answer, Result, Score
 
 __all__ = [
     "Explanation", "cap_notes", "explain_criterion", "explain_mean_of_criteria", "explain_tag",
-    "fmt_index", "fmt_level", "stars",
+    "fmt_index", "fmt_level", "stage_cap_note", "stars",
 ]
 
 
@@ -82,6 +82,24 @@ def cap_notes(model: MaturityModel, result: Result, crit_id: str, lang: str) -> 
              for c in cr.caps]
     notes += [t("essential.missing", lang, name=_short(model.t(name[i].question, lang))) for i in cr.essential_missing]
     return notes
+
+
+def stage_cap_note(model: MaturityModel, result: Result, lang: str) -> str | None:
+    """The sentence naming the 必备项 that hold the overall stage below the lowest uncapped level; None if none do."""
+    defined = [c for c in result.criteria.values() if c.uncapped is not None]
+    if result.stage is None or not defined:
+        return None
+    uncapped = min(c.uncapped for c in defined if c.uncapped is not None)
+    if result.stage >= uncapped:
+        return None
+    # Every cap below the uncapped stage: all of them met, the stage would be ``uncapped``.
+    items = [
+        t("essential_ui.stage_item", lang, name=_short(model.t(model.indicator_by_id[cap.indicator_id].question, lang)),
+          criterion=model.t(model.criterion_by_id[c.id].name, lang), level=cap.level)
+        for crit in model.criteria if (c := result.criteria[crit.id]).capped
+        for cap in c.caps if cap.level < uncapped
+    ]
+    return t("essential_ui.stage_capped", lang, stage=result.stage, uncapped=uncapped, items=join_names(items, lang))
 
 
 def _short(question: str) -> str:

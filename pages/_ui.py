@@ -336,6 +336,20 @@ def answer_radio(model: MaturityModel, ind: Indicator, lang_code: str, key: str,
              format_func=label, captions=captions, key=key, label_visibility="collapsed")
 
 
+def essential_badge(ind: Indicator) -> str:
+    """Markdown to put after a question's title: the 必备项 badge of an essential item, else nothing."""
+    return f" :red-badge[{escape_md(tr('essential.label'))}]" if ind.essential else ""
+
+
+def question_notes(model: MaturityModel, ind: Indicator) -> None:
+    """Under a question: what a 必备项 means (essential items only) and the model's 佐证材料 list, as escaped text."""
+    if ind.essential:
+        st.caption(tr("essential_ui.question_note"))
+    if ind.evidence:
+        items = join_names([model.t(e, _lang()) for e in ind.evidence], _lang())
+        st.caption(tr("essential_ui.evidence", items=escape_md(items)))
+
+
 def step_progress(answered: int, total: int) -> str:
     """The progress mark under a step: done, n/total, or none yet (never a circle beside the radio's own)."""
     if answered >= total:

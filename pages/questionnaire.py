@@ -14,10 +14,12 @@ from pages._ui import (
     assessment_header,
     current_record,
     escape_md,
+    essential_badge,
     guarded,
     lang,
     pinned_model,
     plain,
+    question_notes,
     step_progress,
     step_radio,
     store,
@@ -162,9 +164,10 @@ with st.form(f"form-{crit.id}"):
     for n, ind in enumerate(crit.indicators, start=1):
         answered = ind.id in answers
         flag = "" if answered else f" — {tr('q.unanswered')}"
-        st.markdown(f"**{step + 1}.{n} {escape_md(m.t(ind.question, L))}**{flag}")
+        st.markdown(f"**{step + 1}.{n} {escape_md(m.t(ind.question, L))}**{essential_badge(ind)}{flag}")
         if ind.help:
             st.caption(tr("q.evidence") + escape_md(m.t(ind.help, L)))
+        question_notes(m, ind)
         if f"ans-{ind.id}" not in st.session_state or f"note-{ind.id}" not in st.session_state:
             # drawn afresh from the database: what it shows now is this tab's baseline
             base[ind.id] = record.entry(ind.id)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from maturity.display import fmt_index, fmt_level, join_names, level_label, stars
-from maturity.explain import explain_criterion, explain_mean_of_criteria, explain_tag
+from maturity.explain import cap_notes, explain_criterion, explain_mean_of_criteria, explain_tag, stage_cap_note
 from maturity.i18n import t
 from maturity.scoring import score
 from pages._ui import (
@@ -49,7 +49,11 @@ c4.metric(tr("r.coverage"), f"{100 * result.coverage:.0f}%", help=tr("r.coverage
 if stage is not None and m.levels[stage].description:
     st.info(tr("friction.name_text", name=f"**{escape_md(stage_name)}**",
                text=escape_md(m.t(m.levels[stage].description, L))))
-low = [m.t(m.criterion_by_id[c.id].name, L) for c in result.criteria.values() if c.low_confidence]
+if held := stage_cap_note(m, result, L):
+    st.warning(escape_md(held), icon="🔒")
+# A criterion low in confidence for an unanswered 必备项 is named with it under the table, not as "fewer than half".
+low = [m.t(m.criterion_by_id[c.id].name, L) for c in result.criteria.values()
+       if c.low_confidence and not c.essential_missing]
 if low:
     st.warning(tr("r.low_conf", names=join_names(low, L)))
 
@@ -63,6 +67,14 @@ view = st.segmented_control(tr("r.charts"), list(views), default="radar", key="c
 st.vega_lite_chart(chart_spec(loaded.sha256, record.answers, record.targets, L, view), width="stretch")
 
 st.subheader(tr("r.criteria"))
+
+
+def _achieved(level: int, capped: bool, mean: float | None) -> str:
+    """The achieved level's name; where a 必备项 caps it, with the criterion's mean level beside it."""
+    name = m.t(m.levels[level].name, L)
+    return tr("essential_ui.achieved_capped", name=name, level=fmt_level(mean)) if capped else name
+
+
 rows = []
 for crit in m.criteria:
     c = result.criteria[crit.id]
@@ -71,14 +83,19 @@ for crit in m.criteria:
         tr("r.col.criterion"): m.t(crit.name, L) + (" ⚠" if c.low_confidence else ""),
         tr("r.col.index"): fmt_index(c.score.index),
         tr("r.col.level"): fmt_level(c.score.level),
-        tr("r.col.achieved"): "—" if c.achieved is None else f"{m.t(m.levels[c.achieved].name, L)}",
+        tr("r.col.achieved"): "—" if c.achieved is None else _achieved(c.achieved, c.capped, c.score.level),
         tr("r.col.target"): "—" if c.target is None else f"{c.target:g}",
         tr("r.col.gap"): fmt_level(c.gap),
         tr("r.col.priority"): fmt_level(c.priority),
         tr("r.col.answered"): f"{c.answered}/{c.total}",
     })
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-st.caption(tr("r.table_help"))
+# Each 必备项 that caps a criterion or is still unanswered, by criterion: model text, shown escaped.
+essential_notes = [tr("essential_ui.criterion_note", criterion=m.t(crit.name, L), note=note)
+                   for crit in m.criteria for note in cap_notes(m, result, crit.id, L)]
+if essential_notes:
+    st.warning("\n\n".join(escape_md(line) for line in essential_notes), icon="🔒")
+st.caption(tr("r.table_help") + (" " + tr("essential_ui.table_help") if m.essentials else ""))
 
 st.subheader(tr("r.explain"))
 st.caption(tr("r.explain_help"))

@@ -7,6 +7,7 @@ import streamlit as st
 from maturity import tables
 from maturity.advice import roadmap
 from maturity.display import join_names
+from maturity.explain import cap_notes
 from maturity.model import HORIZONS
 from maturity.scoring import score
 from pages._ui import PAGES, assessment_header, current_record, escape_md, lang, org_label, pinned_model, tr
@@ -30,6 +31,13 @@ if not len(plan):
 
 st.caption(tr("roadmap.intro"))
 rows = tables.roadmap_rows(m, plan, L)
+# Where a 必备项 holds a criterion's level down, its roadmap starts from the capped level: one line says why.
+capped = [tr("essential_ui.criterion_note", criterion=m.t(m.criterion_by_id[cid].name, L), note=note)
+          for cid in dict.fromkeys(r.criterion_id for r in rows) if result.criteria[cid].capped
+          for note in cap_notes(m, result, cid, L)[:len(result.criteria[cid].caps)]]  # the caps come first
+if capped:
+    st.info("\n\n".join([escape_md(tr("essential_ui.roadmap_intro")), *(f"- {escape_md(line)}" for line in capped)]),
+            icon="🔒")
 c1, c2 = st.columns(2)
 chosen_tags: list[str] = []
 if m.tags:

@@ -27,7 +27,19 @@ from maturity.workshop import (
     normalise_code,
     session_criteria,
 )
-from pages._ui import answer_radio, escape_md, guarded, lang, pinned_model, step_progress, step_radio, store, tr
+from pages._ui import (
+    answer_radio,
+    escape_md,
+    essential_badge,
+    guarded,
+    lang,
+    pinned_model,
+    question_notes,
+    step_progress,
+    step_radio,
+    store,
+    tr,
+)
 from pages._wsview import distribution_spec
 
 L = lang()
@@ -176,9 +188,10 @@ def _form(m: MaturityModel, crit: Criterion, crit_ids: list[str], person: Partic
                    + (" · " + escape_md(m.t(crit.description, L)) if crit.description else ""))
     with st.container(key="wsj_answers"), st.form(f"wsj_form_{crit.id}"):
         for n, ind in enumerate(crit.indicators, start=1):
-            st.markdown(f"**{n}. {escape_md(m.t(ind.question, L))}**")
+            st.markdown(f"**{n}. {escape_md(m.t(ind.question, L))}**{essential_badge(ind)}")
             if ind.help:
                 st.caption(tr("q.evidence") + escape_md(m.t(ind.help, L)))
+            question_notes(m, ind)
             answer_radio(m, ind, L, f"wsj_ans_{ind.id}", mine.get(ind.id))
         st.form_submit_button(tr("wsjoin.submit"), on_click=submit, args=(crit.id,), type="primary",
                               width="stretch")
