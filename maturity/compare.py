@@ -341,12 +341,21 @@ def criteria_delta_frame(cmp: Comparison, lang: str) -> pd.DataFrame:
     return frame_with_headers(data, columns, lang, "history")
 
 
-def indicator_delta_frame(cmp: Comparison, lang: str, changed_only: bool = False) -> pd.DataFrame:
-    """Per indicator: the old answer → the new one, with ↑ ↓ = ≠."""
-    columns = ("criterion", "question", "change", "old_answer", "new_answer")
+def indicator_delta_frame(cmp: Comparison, lang: str, changed_only: bool = False,
+                          marks: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Per indicator: the old answer → the new one, with ↑ ↓ = ≠.
+
+    With ``marks`` (indicator id -> how its question changed between model versions, "" when it did
+    not; see :func:`maturity.versions.change_marks`) a column shows them, and ``changed_only`` keeps
+    a changed question even where its answer stayed the same.
+    """
+    columns: tuple[str, ...] = ("criterion", "question", "change", "old_answer", "new_answer")
+    if marks is not None:
+        columns = ("criterion", "question", "question_change", "change", "old_answer", "new_answer")
+    marks = marks or {}
     data = [
         {"criterion": d.criterion, "question": d.question, "old_answer": d.old_text, "new_answer": d.new_text,
-         "change": d.change}
-        for d in cmp.indicators if not changed_only or d.change != SAME
+         "change": d.change, "question_change": marks.get(d.indicator_id, "")}
+        for d in cmp.indicators if not changed_only or d.change != SAME or marks.get(d.indicator_id)
     ]
     return frame_with_headers(data, columns, lang, "history")

@@ -6,10 +6,11 @@ import datetime as dt
 
 import streamlit as st
 
-from maturity import charts, compare, tables
+from maturity import charts, compare, tables, versions
 from maturity.display import fmt_index
 from maturity.settings import Settings, can_list
-from pages._ui import PAGES, lang, open_token, store, tr
+from pages._carry import offer_carry_over
+from pages._ui import PAGES, catalog, escape_md, lang, open_token, store, tr
 
 MAX_LISTED = 300  # newest first; each line is scored (in a fixed number of queries), so the page stays quick
 
@@ -98,6 +99,7 @@ picked = o1.selectbox(tr("history.pick"), tokens, format_func=_label, key="histo
 if o2.button(tr("history.open_go"), type="primary", key="history_open_go"):
     open_token(picked)
     st.switch_page(PAGES["results"], query_params={"a": picked, "lang": L})
+offer_carry_over(history.scored[picked].record, catalog(), store(), L, key="history_carry")
 
 st.subheader(tr("history.compare"))
 if len(tokens) < 2:
@@ -120,8 +122,22 @@ cmp = compare.compare(old_model, old_result, old_record.answers, new_model, new_
 if not cmp.same_model:
     st.warning(tr("history.different_models", old=f"{old_model.t(old_model.title, L)} ({old_model.id})",
                   new=f"{new_model.t(new_model.title, L)} ({new_model.id})"))
-elif not cmp.same_version:
-    st.info(tr("history.different_versions", old=old_model.version, new=new_model.version))
+marks = None
+if cmp.same_model and old_record.model_sha256 != new_record.model_sha256:
+    # Two versions of one model (or one version edited): which questions are new, changed and gone.
+    changes = versions.question_changes(old_model, new_model)
+    counts = {"added": len(changes.new), "changed": len(changes.changed), "gone": len(changes.gone),
+              "same": len(changes.same)}
+    if cmp.same_version:
+        st.info(tr("versions.history_edited", version=escape_md(new_model.version), **counts))
+    else:
+        st.info(tr("versions.history", old=escape_md(old_model.version), new=escape_md(new_model.version), **counts))
+    for kind, title in (("new", "versions.list_new"), ("changed", "versions.list_changed"), ("gone", "versions.list_gone")):
+        if getattr(changes, kind):
+            with st.expander(tr(title, n=len(getattr(changes, kind)))):
+                st.dataframe(versions.changes_frame(changes, old_model, new_model, kind, L), hide_index=True,
+                             width="stretch")
+    marks = versions.change_marks(changes, L)
 if cmp.unmatched_criteria or cmp.unmatched_indicators:
     st.caption(tr("history.unmatched", criteria=cmp.unmatched_criteria, indicators=cmp.unmatched_indicators))
 if not cmp.criteria and not cmp.indicators:
@@ -144,4 +160,5 @@ st.markdown(f"**{tr('history.by_criterion')}**")
 st.dataframe(compare.criteria_delta_frame(cmp, L), hide_index=True, width="stretch")
 st.markdown(f"**{tr('history.by_indicator')}**")
 changed_only = st.toggle(tr("history.changed_only"), key="history_changed_only")
-st.dataframe(compare.indicator_delta_frame(cmp, L, changed_only=changed_only), hide_index=True, width="stretch")
+st.dataframe(compare.indicator_delta_frame(cmp, L, changed_only=changed_only, marks=marks), hide_index=True,
+             width="stretch")
