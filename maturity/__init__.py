@@ -7,13 +7,14 @@ from .aggregate import IndicatorAggregate, aggregate, aggregate_values, group_an
 from .assessment import Assessment, AssessmentError, AssessmentInvalid
 from .loader import Catalog, LoadedModel, ModelError, ModelLoadError, load_folder, load_model, load_model_text
 from .model import MaturityModel
-from .scoring import NA, CriterionResult, Result, Score, score
+from .scoring import NA, Cap, CriterionResult, Result, Score, score
 
 __all__ = [
     "NA",
     "Assessment",
     "AssessmentError",
     "AssessmentInvalid",
+    "Cap",
     "Catalog",
     "CriterionResult",
     "IndicatorAggregate",
