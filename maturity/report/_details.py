@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..aggregate import IndicatorAggregate
 from ..display import fmt_index, fmt_level, fmt_sd, join_spaced, label_value, stars
+from ..explain import cap_notes
 from ..i18n import t
 from ..model import HORIZONS, Criterion, Indicator
 from ..scoring import NA
@@ -58,6 +59,8 @@ def _criterion(pdf: ReportPDF, d: ReportData, crit: Criterion) -> None:
     achieved = level_text(d, c.achieved)
     if c.achieved is not None:
         achieved += " " + stars(m, c.achieved)
+    if c.capped:
+        achieved = t("essential_ui.achieved_capped", L, name=achieved, level=fmt_level(c.score.level))
     facts = [label_value(t("report.criteria.achieved", L), achieved, L)]
     if c.target is not None:
         target = t("report.level_n", L, level=fmt_level(c.target).removesuffix(".0"))
@@ -65,6 +68,8 @@ def _criterion(pdf: ReportPDF, d: ReportData, crit: Criterion) -> None:
         facts.append(label_value(t("report.criteria.target", L), target, L))
         facts.append(label_value(t("report.criteria.gap", L), gap, L))
     pdf.paragraph(join_spaced(facts, L), size=10, after=1)
+    for note in cap_notes(m, d.result, crit.id, L):  # each 必备项 that caps the level or is unanswered
+        pdf.paragraph(note, size=9.5, style="B", color=RED, after=0.8)
     if c.low_confidence:
         pdf.set_x(pdf.l_margin)
         pdf.tag(t("report.criteria.low_confidence", L))
@@ -88,8 +93,8 @@ def _criterion(pdf: ReportPDF, d: ReportData, crit: Criterion) -> None:
 def _indicator(pdf: ReportPDF, d: ReportData, ind: Indicator, n: int) -> None:
     m, L = d.model, d.lang
     pdf.keep(16)
-    pdf.paragraph(t("report.criteria.question", L, n=n, question=m.t(ind.question, L)), size=10.5, style="B",
-                  after=0.5)
+    question = (t("essential.mark", L) if ind.essential else "") + m.t(ind.question, L)
+    pdf.paragraph(t("report.criteria.question", L, n=n, question=question), size=10.5, style="B", after=0.5)
     answer = d.answers.get(ind.id)
     indent = 5.0
     agg = d.workshop.aggregates.get(ind.id) if d.workshop else None
@@ -115,6 +120,9 @@ def _indicator(pdf: ReportPDF, d: ReportData, ind: Indicator, n: int) -> None:
     note = (d.notes.get(ind.id) or "").strip()
     if note:
         pdf.paragraph(t("report.criteria.note", L, note=note), size=9.5, color=GREY, indent=indent, after=0.5)
+    if ind.evidence:  # what a reviewer will ask to see for this question
+        items = join_list(d, [m.t(e, L) for e in ind.evidence])
+        pdf.paragraph(t("essential_ui.evidence", L, items=items), size=9, color=GREY, indent=indent, after=0.5)
     pdf.gap(2)
 
 

@@ -7,6 +7,7 @@ printed with the pages' formatters. The detail sections are in ``_details``.
 from __future__ import annotations
 
 from ..display import fmt_index, fmt_level, join_spaced, label_value, level_name, stars
+from ..explain import stage_cap_note
 from ..i18n import t
 from ._data import (
     ReportData,
@@ -147,6 +148,9 @@ def summary(pdf: ReportPDF, d: ReportData) -> None:
     if not d.scored:
         pdf.paragraph(t("report.narrative.no_scores", L), style="B", color=RED)
         return
+    held = stage_cap_note(m, r, L)
+    if held:  # beside the stage figure: which 必备项 hold it down
+        pdf.paragraph(held, size=9.5, style="B", color=RED, after=2)
 
     pdf.heading(t("report.summary.groups", L), 3)
     items = [label_value(m.t(g.name, L), fmt_index(r.groups[g.id].index), L) for g in m.groups]
@@ -174,7 +178,8 @@ def summary(pdf: ReportPDF, d: ReportData) -> None:
         rows: list[list[Cell]] = []
         for n, cid in enumerate(top, 1):
             c = r.criteria[cid]
-            rows.append([str(n), Run(criterion_name(d, cid), "B"), fmt_level(c.score.level), fmt_level(c.target),
+            # the level the gap is measured from: a 必备项 below the mean holds it down (DESIGN §4)
+            rows.append([str(n), Run(criterion_name(d, cid), "B"), fmt_level(c.effective_level), fmt_level(c.target),
                          fmt_level(c.gap)])
         pdf.data_table(cols, rows)
     else:
@@ -198,6 +203,9 @@ def narrative(d: ReportData) -> list[str]:
         t("report.narrative.overall", L, index=fmt_index(r.overall.index), avg=fmt_level(r.overall.level),
           stage=level_text(d, r.stage), stars=stars(m, r.stage)),
     ]
+    held = stage_cap_note(m, r, L)
+    if held:  # the 必备项 that hold the stage down, named right after it
+        first.append(held)
     level = m.levels.get(r.stage) if r.stage is not None else None
     if level is not None and level.description:
         first.append(t("report.narrative.stage_meaning", L, description=m.t(level.description, L)))
