@@ -1,12 +1,10 @@
-"""The Excel form of ``maturity-assessment/1`` (DESIGN §3b): one row per indicator.
+"""Reading the Excel form of ``maturity-assessment/1`` (DESIGN §3b) back; its layout and writer are in
+:mod:`maturity.spreadsheet_form` (``assessment_to_excel`` is re-exported here).
 
-Sheet ``answers``: columns ``indicator_id, criterion, question, level, answer_text, note``;
-only ``indicator_id``, ``level`` and ``note`` are read back, the others are for people.
-Sheet ``meta``: ``key, value`` rows — ``format``, ``model_id``, ``model_version``,
-``organisation.<field>``, ``assessed_at``, ``language`` and ``target.<criterion id>``.
-
-Reading goes through :func:`maturity.assessment.parse`, so a spreadsheet is refused for
-the same reasons as a JSON file; every error names the cell (``answers!D7``).
+Only ``indicator_id``, ``level`` and ``note`` of the ``answers`` sheet are read, found by header, so the
+columns for people (question, answer text, 必备项, 佐证材料) may be moved or dropped. Reading goes through
+:func:`maturity.assessment.parse`, so a spreadsheet is refused for the same reasons as a JSON file; every
+error names the cell (``answers!D7``).
 """
 
 from __future__ import annotations
@@ -21,21 +19,17 @@ import zlib
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as WorkbookType
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .assessment import FORMAT, Assessment, AssessmentError, AssessmentInvalid, parse
-from .cells import put_cell
-from .i18n import t
 from .limits import MAX_SPREADSHEET_BYTES as MAX_BYTES  # the byte limits live in maturity.limits
 from .limits import MAX_SPREADSHEET_UNPACKED as MAX_UNPACKED
 from .model import MaturityModel
 from .scoring import NA
+from .spreadsheet_form import ANSWERS, COLUMNS, META, MODEL_COLUMNS, assessment_to_excel  # re-exported
 
 __all__ = [
     "ANSWERS",
@@ -45,6 +39,7 @@ __all__ = [
     "MAX_UNPACKED",
     "META",
     "META_KEYS",
+    "MODEL_COLUMNS",
     "NA_WORDS",
     "REQUIRED_COLUMNS",
     "SheetError",
@@ -52,14 +47,11 @@ __all__ = [
     "assessment_to_excel",
 ]
 
-ANSWERS, META = "answers", "meta"
-COLUMNS = ("indicator_id", "criterion", "question", "level", "answer_text", "note")
 REQUIRED_COLUMNS = ("indicator_id", "level")
 META_KEYS = ("format", "model_id", "model_version", "assessed_at", "language")
 MAX_ROWS = 5000
 NA_WORDS = frozenset({"na", "n/a", "不适用"})
 _MAX_COLUMNS = 64
-_WIDTHS = {"indicator_id": 24, "criterion": 14, "question": 48, "level": 8, "answer_text": 48, "note": 40}
 
 
 @dataclass(frozen=True)
@@ -67,80 +59,6 @@ class SheetError(AssessmentError):
     """A spreadsheet-specific problem; its message lives under ``sheet_error.<code>``."""
 
     part: ClassVar[str] = "sheet_error"
-
-
-# -- writing ---------------------------------------------------------------------------
-
-
-def assessment_to_excel(assessment: Assessment, model: MaturityModel, lang: str) -> bytes:
-    """The assessment as an .xlsx file (answers and meta sheets), texts in ``lang``."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = ANSWERS
-    _header(ws, COLUMNS, lang)
-    row = 2
-    written: set[str] = set()
-    for ind in model.indicators:
-        value = assessment.answers.get(ind.id)
-        cells = [ind.id, model.t(model.criterion_of[ind.id].name, lang), model.t(ind.question, lang),
-                 value, _answer_text(model, ind.answers, value, lang), assessment.notes.get(ind.id)]
-        _put_row(ws, row, cells)
-        written.add(ind.id)
-        row += 1
-    # Answers for ids the model does not know (a mismatched file) are kept, not dropped.
-    for ident in [*assessment.answers, *assessment.notes]:
-        if ident not in written:
-            _put_row(ws, row, [ident, None, None, assessment.answers.get(ident), None, assessment.notes.get(ident)])
-            written.add(ident)
-            row += 1
-    choices = ",".join([*(str(s.level) for s in model.scale), NA])
-    # A warning, not a stop: workshop means such as 2.5 are valid levels too.
-    check = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True,
-                           showErrorMessage=True, errorStyle="warning")
-    check.add(f"D2:D{max(row - 1, 2)}")
-    ws.add_data_validation(check)
-    ws.freeze_panes = "A2"
-
-    meta = wb.create_sheet(META)
-    _header(meta, ("key", "value"), lang)
-    rows: list[tuple[str, Any]] = [
-        ("format", FORMAT), ("model_id", assessment.model_id), ("model_version", assessment.model_version),
-        *((f"organisation.{k}", v) for k, v in assessment.organisation.items()),
-        ("assessed_at", assessment.assessed_at), ("language", assessment.language),
-        *((f"target.{c.id}", assessment.targets.get(c.id)) for c in model.criteria),
-        *((f"target.{k}", v) for k, v in assessment.targets.items() if k not in model.criterion_by_id),
-    ]
-    for i, (key, value) in enumerate(rows, start=2):
-        _put_row(meta, i, [key, value])
-    meta.column_dimensions["A"].width = 28
-    meta.column_dimensions["B"].width = 40
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _header(ws: Worksheet, names: tuple[str, ...], lang: str) -> None:
-    for col, name in enumerate(names, start=1):
-        cell = ws.cell(row=1, column=col, value=name)
-        cell.font = Font(bold=True)
-        # The header is the machine key; the comment says what it means, in the user's language.
-        cell.comment = Comment(t(f"spreadsheet.column.{name}", lang), "maturity")
-        ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(name, 16)
-
-
-def _put_row(ws: Worksheet, row: int, values: list[Any]) -> None:
-    for col, value in enumerate(values, start=1):
-        # the guarded writer: user text (names, notes) stays text, never a formula
-        put_cell(ws, row, col, value, wrap=isinstance(value, str) and (len(value) > 30 or "\n" in value))
-
-
-def _answer_text(model: MaturityModel, answers: dict[int, dict[str, str]], value: Any, lang: str) -> str | None:
-    if value == NA:
-        return t("spreadsheet.na", lang)
-    if isinstance(value, (int, float)) and float(value).is_integer() and int(value) in answers:
-        return model.t(answers[int(value)], lang)
-    return None
 
 
 # -- reading ---------------------------------------------------------------------------
