@@ -65,7 +65,7 @@ def test_capped_criterion_section_says_which_item_caps_it(pdfs, essential, cappe
     [cap] = cap_notes(m, result, "organising", lang)
     organising, rest = criteria.split(flat(m.t(m.criterion_by_id["serving"].name, lang)), 1)
     assert flat(cap) in organising
-    assert flat(t("essential_ui.achieved_capped", lang, name="", level="3.4")) in organising
+    assert flat(t("essential_ui.achieved_held", lang, name="")) in organising
     for cid in ("serving", "branding"):  # not capped: no sentence
         assert not cap_notes(m, result, cid, lang)
     counts_at_most = flat(t("essential.caps", lang, name="X", level=9).split("9")[1])  # "级，本准则最高计为第"
@@ -116,4 +116,4 @@ def test_a_model_without_essentials_shows_none_of_it(tiny, lang, tmp_path):
     for key in ("essential.mark", "essential.label"):
         assert flat(t(key, lang)) not in text
     assert flat(t("essential_ui.evidence", lang, items="")) not in text
-    assert flat(t("essential_ui.achieved_capped", lang, name="", level="")).strip("（）()") not in text
+    assert flat(t("essential_ui.achieved_held", lang, name="")).strip("（）()") not in text

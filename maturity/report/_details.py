@@ -59,8 +59,8 @@ def _criterion(pdf: ReportPDF, d: ReportData, crit: Criterion) -> None:
     achieved = level_text(d, c.achieved)
     if c.achieved is not None:
         achieved += " " + stars(m, c.achieved)
-    if c.capped:
-        achieved = t("essential_ui.achieved_capped", L, name=achieved, level=fmt_level(c.score.level))
+    if c.capped:  # the mean level is on the score line above
+        achieved = t("essential_ui.achieved_held", L, name=achieved)
     facts = [label_value(t("report.criteria.achieved", L), achieved, L)]
     if c.target is not None:
         target = t("report.level_n", L, level=fmt_level(c.target).removesuffix(".0"))
