@@ -164,3 +164,29 @@ def test_roadmap_and_questionnaire_without_essentials_say_nothing_of_them(root, 
     at = opened(root, store, tiny, "questionnaire", "zh")
     shown = texts(at)
     assert "必备项" not in shown and "badge" not in shown and "佐证材料" not in shown
+
+
+# -- the workshop's phone page ------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_phone_page_marks_essential_items_and_lists_evidence(root, store, essential, lang):
+    from maturity.workshop import WorkshopService
+
+    svc = WorkshopService(store)
+    ws, _ = svc.create(store.get_model_snapshot(store.save_model_snapshot(essential)), "春季研讨会")
+    at = helpers.open_page(root, "workshop", lang)
+    at.text_input(key="wsj_code").input(ws.code)
+    [join] = [b for b in at.button if b.label == t("wsjoin.join", lang)]
+    at = join.click().run()
+    assert not at.exception
+    m = essential.model
+    funds = m.indicator_by_id["organising.funds"]
+    title = next(e.value for e in at.markdown if escape_md(m.t(funds.question, lang)) in e.value)
+    assert f":red-badge[{escape_md(t('essential.label', lang))}]" in title
+    captions = [c.value for c in at.caption]
+    assert captions.count(t("essential_ui.question_note", lang)) == 2
+    sep = "、" if lang == "zh" else ", "
+    assert t("essential_ui.evidence", lang, items=escape_md(sep.join(m.t(e, lang) for e in funds.evidence))) \
+        in captions
+    assert NA not in at.radio(key="wsj_ans_organising.funds").options
