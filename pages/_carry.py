@@ -33,6 +33,12 @@ def offer_carry_over(record: AssessmentRecord, catalogue: Catalog, store: Store,
     old, new = escape_md(record.model_version), escape_md(current.model.version)
     st.info(i18n.t("versions.banner", lang, old=old, new=new, added=len(changes.new), changed=len(changes.changed),
                    gone=len(changes.gone)), icon="🆕")
+    done = st.session_state.setdefault("carried_over", {})
+    if record.token in done:  # carried over in this session already: open that one, don't make a second
+        if st.button(i18n.t("versions.open_carried", lang, new=new), key=f"{key}_open", icon="➡️"):
+            open_token(done[record.token])
+            st.switch_page(PAGES["questionnaire"], query_params={"a": done[record.token], "lang": lang})
+        return
     if not st.button(i18n.t("versions.carry", lang), key=key, icon="➡️",
                      help=i18n.t("versions.carry_help", lang, old=old, new=new, same=len(changes.same))):
         return
@@ -42,6 +48,7 @@ def offer_carry_over(record: AssessmentRecord, catalogue: Catalog, store: Store,
     except MaturityError as exc:  # e.g. a note stored before today's length limit: refused whole, nothing saved
         st.error("\n\n".join(escape_md(line) for line in exc.describe(lang)))
         return
+    done[record.token] = carried.token
     st.session_state["flash"] = ("success", i18n.t(
         "versions.carried", lang, old=old, new=new, copied=len(carried.answers),
         open=len(current.model.indicators) - len(carried.answers)))

@@ -8,10 +8,12 @@ from maturity.display import parenthesised
 from maturity.limits import MAX_NOTE
 from maturity.revisions import Conflict, Entry
 from maturity.scoring import NA
+from pages._carry import offer_carry_over
 from pages._ui import (
     PAGES,
     answer_radio,
     assessment_header,
+    catalog,
     current_record,
     escape_md,
     essential_badge,
@@ -33,6 +35,7 @@ m = loaded.model
 answers, notes = record.answers, record.notes
 
 assessment_header(tr("q.title"), record, m)
+offer_carry_over(record, catalog(), store(), L)
 
 done = sum(1 for i in m.indicators if i.id in answers)
 st.progress(done / len(m.indicators), text=tr("q.progress", done=done, total=len(m.indicators)))

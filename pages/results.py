@@ -11,9 +11,11 @@ from maturity.display import fmt_index, fmt_level, join_names, level_label, star
 from maturity.explain import cap_notes, explain_criterion, explain_mean_of_criteria, explain_tag, stage_cap_note
 from maturity.i18n import t
 from maturity.scoring import score
+from pages._carry import offer_carry_over
 from pages._ui import (
     PAGES,
     assessment_header,
+    catalog,
     chart_spec,
     current_record,
     escape_md,
@@ -32,6 +34,7 @@ m = loaded.model
 result = score(m, record.answers, record.targets)
 
 assessment_header(tr("r.title"), record, m)
+offer_carry_over(record, catalog(), store(), L)
 
 if result.overall.value is None:
     st.warning(tr("r.nothing"))

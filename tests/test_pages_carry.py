@@ -140,3 +140,23 @@ def test_no_offer_when_the_pinned_version_is_newer_than_the_catalogue(root, stor
     at = helpers.open_page(root, "history")
     assert not at.exception
     assert not [b for b in at.button if b.key == "history_carry"]
+
+
+def test_the_results_page_offers_it_and_a_second_click_opens_the_copy_instead_of_making_another(root, catalogue):
+    old = old_assessment(catalogue)
+    at = helpers.open_page(root, "results", token=old.token)
+    assert not at.exception
+    assert any(i.value.startswith("本次自评按 2025\\.1 版模型作答") for i in at.info)
+    at.button(key="carry_over").click().run()
+    assert not at.exception
+    (carried,) = [s for s in catalogue.list_assessments() if s.token != old.token]
+    # back to the old self-check in the same browser session: the offer now opens the copy it made
+    at.query_params["a"] = old.token
+    at.session_state["token"] = old.token
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "carry_over"]
+    at.button(key="carry_over_open").click().run()
+    assert not at.exception
+    assert at.query_params["a"] == carried.token
+    assert len(catalogue.list_assessments()) == 2
