@@ -102,7 +102,7 @@ def test_resume_by_link_in_a_new_session(root, db):
     again.switch_page("pages/questionnaire.py").run()
     assert not again.exception
     assert again.session_state["step"] == 1  # resumes at the next criterion
-    assert "已答 1 / 32 题" in " ".join(p.value.get("text", "") if isinstance(p.value, dict) else str(p.proto.text)
+    assert "已答 1 / 34 题" in " ".join(p.value.get("text", "") if isinstance(p.value, dict) else str(p.proto.text)
                                         for p in again.get("progress"))
     again.radio(key="step").set_value(0).run()
     assert again.radio(key="ans-leading.party-building").value == 3
@@ -114,10 +114,10 @@ def test_unanswered_items_are_listed(root, db):
     at.switch_page("pages/questionnaire.py").run()
     answer_step(at, {"leading.party-building": 2, "leading.strategy": 3}, advance=False)
     expanders = [e.label for e in at.expander]
-    assert "还有 30 道题未作答" in expanders
+    assert "还有 32 道题未作答" in expanders
     step = at.radio(key="step")
     assert step.options[:2] == ["1 引领力", "2 组织力"]
-    assert list(step.proto.captions[:2]) == ["已答 2/4", "未答 0/4"]
+    assert list(step.proto.captions[:2]) == ["已答 2/4", "未答 0/5"]
 
 
 def test_bad_link_says_so(root, db):

@@ -87,7 +87,7 @@ def test_sample_data_scores_and_reports(root, tmp_path):
     """data/sample-assessment.json, used in the README, stays valid against the shipped model."""
     res = run(root, "score", "data/sample-assessment.json")
     assert res.returncode == 0, res.stderr
-    assert json.loads(res.stdout)["overall"]["answered"] == 32
+    assert json.loads(res.stdout)["overall"]["answered"] == 34
     out = tmp_path / "sample.pdf"
     res = run(root, "report", "data/sample-assessment.json", "-o", str(out), "--lang", "zh")
     assert res.returncode == 0, res.stderr

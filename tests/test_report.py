@@ -283,7 +283,7 @@ def test_a_whole_model_workshop_has_no_scope_line_and_counts_every_question(bran
                                 aggregates=aggregate(model, people), participants=3, lang="zh", assessed_at="2026-12-02")
     text = squash(poppler("pdftotext", pdf, tmp_path))
     assert squash(i18n.t("wsfacil.scope", "zh")) not in text
-    assert "已答32/32题" in text and squash(i18n.t("report.charts.radar", "zh")) in text
+    assert "已答34/34题" in text and squash(i18n.t("report.charts.radar", "zh")) in text
 
 
 def test_the_session_criteria_can_be_given_and_beat_the_aggregates(brand, tmp_path):

@@ -21,7 +21,7 @@ from maturity.workshop import WorkshopError, WorkshopService
 
 @pytest.fixture(scope="module")
 def brand(root):
-    """The main model, frameworks/brand-union.yaml (five levels, eight criteria, 32 questions)."""
+    """The main model, frameworks/brand-union.yaml (five levels, eight criteria, 34 questions)."""
     return load_model(root / "frameworks" / "brand-union.yaml")
 
 
@@ -290,13 +290,13 @@ def _fill(service, ws, model, participants):
             for p in pids for k, ind in enumerate(model.indicators)])
 
 
-def test_the_picture_of_200_people_on_32_questions_is_whole(service, brand):
+def test_the_picture_of_200_people_on_34_questions_is_whole(service, brand):
     """Host, stamp and projector read a full room right (their cost is benchmarks/bench_host.py's figure)."""
     ws, key = service.create(brand, "职代会")
     _fill(service, ws, brand.model, 200)
     token = service.presenter_token(ws.code, key)
     aggs = service.aggregates(ws.code, key)
-    assert len(aggs) == 32 and all(a.n == 200 and sum(a.counts.values()) == 200 for a in aggs.values())
+    assert len(aggs) == 34 and all(a.n == 200 and sum(a.counts.values()) == 200 for a in aggs.values())
     assert service.presenter_aggregates(ws.code, token) == aggs  # 200 answers each: nothing hidden
     assert service.stamp(ws.code, key) == service.stamp(ws.code, key)
 

@@ -1,4 +1,4 @@
-"""The host panel stays cheap in a full room: 200 participants × 32 answers on the brand-union model.
+"""The host panel stays cheap in a full room: 200 participants × 34 answers on the brand-union model.
 
 The distribution specs count their builds in ``pages._wsview.BUILDS``: a refresh with no new answers
 must build no chart and read no aggregates, one new answer rebuilds its criterion's chart only. The
@@ -21,7 +21,7 @@ PEOPLE = 200
 
 @pytest.fixture
 def full_room(root, store):
-    """A brand-union session with 200 participants who answered all 32 questions (seeded, 1–5 at random)."""
+    """A brand-union session with 200 participants who answered all 34 questions (seeded, 1–5 at random)."""
     loaded = load_model(root / "frameworks" / "brand-union.yaml")
     svc = WorkshopService(store)
     ws, key = svc.create(loaded, "职代会研讨")

@@ -41,7 +41,7 @@ TIMEOUT = 90.0
 
 @pytest.fixture(scope="module")
 def brand_union() -> LoadedModel:
-    """The seed model: 8 criteria of 4 questions."""
+    """The shipped brand-union model: 8 criteria, the first two of 4 and 5 questions."""
     return load_model(ROOT / "frameworks" / "brand-union.yaml")
 
 
@@ -103,7 +103,7 @@ def test_two_processes_on_one_postgresql_the_host_sees_every_answer(pg_database,
                         await p.__aexit__(None, None, None)
 
         asyncio.run(room())
-    assert sum(len(svc.answers_of(t)) for t in _tokens(svc, code)) == 24
+    assert sum(len(svc.answers_of(t)) for t in _tokens(svc, code)) == 27  # 3 phones × (4 + 5) questions
     svc.store.dispose()
 
 
