@@ -12,8 +12,16 @@ from .model import MaturityModel
 from .scoring import NA, Answer, Result, Score
 
 __all__ = [
-    "Explanation", "cap_notes", "explain_criterion", "explain_mean_of_criteria", "explain_tag",
-    "fmt_index", "fmt_level", "stage_cap_note", "stars",
+    "Explanation",
+    "cap_notes",
+    "explain_criterion",
+    "explain_mean_of_criteria",
+    "explain_tag",
+    "fmt_index",
+    "fmt_level",
+    "item_name",
+    "stage_cap_note",
+    "stars",
 ]
 
 
@@ -66,7 +74,7 @@ def explain_criterion(model: MaturityModel, result: Result, crit_id: str, answer
     answered = [i for i in essentials if i.id not in cr.essential_missing]
     if cr.score.level is not None and answered:
         terms = ", ".join(
-            t("essential.term", lang, answer=f"{float(answers[i.id]):g}", name=_short(model.t(i.question, lang)))
+            t("essential.term", lang, answer=f"{float(answers[i.id]):g}", name=item_name(model, i.id, lang))
             for i in answered
         )
         formula += "\n" + t("essential.formula", lang, level=fmt_level(cr.score.level), terms=terms,
@@ -77,10 +85,9 @@ def explain_criterion(model: MaturityModel, result: Result, crit_id: str, answer
 def cap_notes(model: MaturityModel, result: Result, crit_id: str, lang: str) -> list[str]:
     """One sentence per 必备项 that caps the criterion, then one per 必备项 left unanswered."""
     cr = result.criteria[crit_id]
-    name = model.indicator_by_id
-    notes = [t("essential.caps", lang, name=_short(model.t(name[c.indicator_id].question, lang)), level=c.level)
+    notes = [t("essential.caps", lang, name=item_name(model, c.indicator_id, lang), level=c.level)
              for c in cr.caps]
-    notes += [t("essential.missing", lang, name=_short(model.t(name[i].question, lang))) for i in cr.essential_missing]
+    notes += [t("essential.missing", lang, name=item_name(model, i, lang)) for i in cr.essential_missing]
     return notes
 
 
@@ -94,7 +101,7 @@ def stage_cap_note(model: MaturityModel, result: Result, lang: str) -> str | Non
         return None
     # Every cap below the uncapped stage: all of them met, the stage would be ``uncapped``.
     items = [
-        t("essential_ui.stage_item", lang, name=_short(model.t(model.indicator_by_id[cap.indicator_id].question, lang)),
+        t("essential_ui.stage_item", lang, name=item_name(model, cap.indicator_id, lang),
           criterion=model.t(model.criterion_by_id[c.id].name, lang), level=cap.level)
         for crit in model.criteria if (c := result.criteria[crit.id]).capped
         for cap in c.caps if cap.level < uncapped
@@ -102,9 +109,13 @@ def stage_cap_note(model: MaturityModel, result: Result, lang: str) -> str | Non
     return t("essential_ui.stage_capped", lang, stage=result.stage, uncapped=uncapped, items=join_names(items, lang))
 
 
-def _short(question: str) -> str:
-    """A question as a name: without its closing question mark."""
-    return question.rstrip("？?").strip()
+def item_name(model: MaturityModel, indicator_id: str, lang: str) -> str:
+    """An indicator as a name in a sentence: its ``name`` if the model gives one, else its question without the
+    closing question mark."""
+    ind = model.indicator_by_id[indicator_id]
+    if ind.name:
+        return model.t(ind.name, lang)
+    return model.t(ind.question, lang).rstrip("？?").strip()
 
 
 def _weighted_terms(s: Score, name_of: Callable[[str], str], lang: str) -> Explanation:

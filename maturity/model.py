@@ -104,6 +104,7 @@ class Indicator(_Strict):
     """A question with one anchored answer for every scale level."""
 
     id: Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
+    name: Text | None = None  # a short name where the question is too long to quote (the 必备项 sentences)
     question: Text
     help: Text | None = None
     weight: Weight = 1.0

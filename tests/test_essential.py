@@ -109,7 +109,7 @@ def test_the_cap_is_said_in_words_and_in_the_formula(model):
     result = score(model, answers)
     assert cap_notes(model, result, "organising", "zh") == ["必备项『工会经费足额拨缴』仅达第 1 级，本准则最高计为第 1 级"]
     formula = explain_criterion(model, result, "organising", answers, "zh").formula
-    assert "达到等级 = min(⌊4.2⌋, ⌊1⌋（必备项『工会经费足额拨缴』）, ⌊5⌋（必备项『入会率达到百分之九十』）) = 1" in formula
+    assert "达到等级 = min(⌊4.2⌋, ⌊1⌋（必备项『工会经费足额拨缴』）, ⌊5⌋（必备项『入会率达到90%』）) = 1" in formula
     assert formula.endswith("必备项『工会经费足额拨缴』仅达第 1 级，本准则最高计为第 1 级")
     rows = explain_criterion(model, result, "organising", answers, "zh").rows
     assert str(rows[0]["项目"]).startswith("【必备项】") and not str(rows[2]["项目"]).startswith("【必备项】")
@@ -223,3 +223,14 @@ def test_score_json_names_the_capping_essential(tmp_path, model):
 
 def test_cap_is_a_public_value():
     assert Cap("x", 1.5, 1) == Cap("x", 1.5, 1)
+
+
+def test_an_essential_item_is_named_by_its_short_name_when_it_has_one(model):
+    """organising.membership has ``name``; organising.funds has none and is named by its question."""
+    result = score(model, organising(1, 2, 5, 5))
+    assert cap_notes(model, result, "organising", "zh") == [
+        "必备项『工会经费足额拨缴』仅达第 1 级，本准则最高计为第 1 级",
+        "必备项『入会率达到90%』仅达第 2 级，本准则最高计为第 2 级",
+    ]
+    assert "Essential item “Union membership of at least 90%” reaches only level 2" in cap_notes(
+        model, result, "organising", "en")[1]

@@ -129,7 +129,7 @@ def test_results_name_unanswered_essentials_as_low_confidence(root, store, essen
     answers = {i.id: 3 for i in m.indicators if i.id != "organising.membership"}
     at = opened(root, store, essential, "results", "zh", answers)
     warnings = "\n".join(w.value for w in at.warning)
-    assert escape_md("组织力：必备项『入会率达到百分之九十』尚未作答，本准则结果可信度低") in warnings
+    assert escape_md("组织力：必备项『入会率达到90%』尚未作答，本准则结果可信度低") in warnings
     assert "低置信）：组织力" not in warnings  # more than half answered: not named for the wrong reason
     assert "受必备项限制" not in warnings  # all at 3: nothing capped
 

@@ -31,7 +31,7 @@ def test_hostile_name_table_has_no_toolbar_download_and_the_csv_is_guarded(serve
         phone.goto(f"{server}/workshop?w={code}")
         phone.get_by_label(re.compile("姓名")).fill(HOSTILE)
         phone.get_by_role("button", name="加入").click()
-        phone.get_by_text(re.compile("已答 0 / 32 题")).wait_for()
+        phone.get_by_text(re.compile("已答 0 / 34 题")).wait_for()
         form = phone.locator('[data-testid="stForm"]')
         for option in form.locator('[data-testid="stRadioOption"]').filter(has_text="规范级").all()[:4]:
             choose(option)

@@ -59,7 +59,7 @@ def test_workshop_refresh_after_the_last_criterion_on_a_phone(server, browser):
 
         phone.goto(f"{server}/workshop?w={code}")
         phone.get_by_role("button", name="加入").click()
-        phone.get_by_text(re.compile("已答 0 / 32 题")).wait_for()
+        phone.get_by_text(re.compile("已答 0 / 34 题")).wait_for()
         idle(phone)
         steps = step_selector(phone)
         steps.locator("label").filter(has_text="8 数智化").click()

@@ -69,7 +69,7 @@ def test_two_tabs_of_one_assessment(server, browser):
         idle(a)
         assert option(a, "引领级", 0).locator("input").is_checked()
         assert option(a, "品牌级", 1).locator("input").is_checked()
-        a.get_by_text("已答 2 / 32 题").wait_for()
+        a.get_by_text("已答 2 / 34 题").wait_for()
         shot(a, "two-tabs-02-after")
     finally:
         ctx.close()

@@ -27,7 +27,7 @@ def test_host_and_participant(server, browser):
         phone.goto(f"{server}/workshop")
         phone.get_by_label(re.compile("加入码")).fill(code.lower())  # typed in lower case on a phone
         phone.get_by_role("button", name="加入").click()
-        phone.get_by_text(re.compile("已答 0 / 32 题")).wait_for()
+        phone.get_by_text(re.compile("已答 0 / 34 题")).wait_for()
         assert "p=" in phone.url
         form = phone.locator('[data-testid="stForm"]')
         for option in form.locator('[data-testid="stRadioOption"]').filter(has_text="规范级").all()[:4]:

@@ -109,7 +109,7 @@ def test_a_phone_joins_answers_and_reads_the_group_chart(room, browser, loaded, 
         assert phone.get_by_label(re.compile("加入码")).input_value() == ws.code  # the link fills the code in
         shot(phone, f"phone-{width}-00-join")
         phone.get_by_role("button", name="加入").click()
-        phone.get_by_text(re.compile("已答 0 / 32 题")).wait_for()
+        phone.get_by_text(re.compile("已答 0 / 34 题")).wait_for()
         idle(phone)
         form = phone.locator('[data-testid="stForm"]').filter(has_text=m.t(leading.indicators[0].question, "zh")[:12])
         form.wait_for()
@@ -143,7 +143,7 @@ def test_a_phone_joins_answers_and_reads_the_group_chart(room, browser, loaded, 
             "(h) => { const r = [...document.querySelectorAll('[data-testid=\"stAlert\"]')].find("
             "a => a.innerText.includes('已保存')); if (!r) return false; const b = r.getBoundingClientRect();"
             " return b.top >= 0 && b.bottom <= h; }", arg=844, timeout=20_000)
-        phone.get_by_text(re.compile("已答 4 / 32 题")).wait_for()
+        phone.get_by_text(re.compile("已答 4 / 34 题")).wait_for()
         idle(phone)
         shot(phone, f"phone-{width}-02-next")
 

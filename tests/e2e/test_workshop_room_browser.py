@@ -134,8 +134,11 @@ def test_a_full_room(server, browser, model, tmp_path):
             if page is b:
                 page.get_by_label(re.compile("姓名")).fill("王小明")  # an anonymous session keeps no name
             page.get_by_role("button", name="加入").click()
+        n_lead = len(model.criterion_by_id["leading"].indicators)
+        n_org = len(model.criterion_by_id["organising"].indicators)
+        total = n_lead + n_org  # the session's questions: 引领力 and 组织力 (4 and 5 in brand-union 2026.1)
         for page in (a, b, c):
-            page.get_by_text(re.compile("已答 0 / 8 题")).wait_for()
+            page.get_by_text(re.compile(f"已答 0 / {total} 题")).wait_for()
             assert "p=" in page.url
 
         leading = [SPLIT, *CLOSE]
@@ -143,21 +146,21 @@ def test_a_full_room(server, browser, model, tmp_path):
             _answer(page, model, "leading", [answers[k] for answers in leading])
         # c reloads: the link resumes where it was
         c.reload()
-        c.get_by_text(re.compile("已答 4 / 8 题")).wait_for()
+        c.get_by_text(re.compile(f"已答 {n_lead} / {total} 题")).wait_for()
         for k, page in enumerate((a, b, c)):
             if page is c:
                 choose(c.locator('[data-testid="stRadioOption"]').filter(has_text="组织力").first)
-            _answer(page, model, "organising", [ORGANISING[k]] * 4)
+            _answer(page, model, "organising", [ORGANISING[k]] * n_org)
 
         # -- the host's panel: everybody's answers, and the one real split on top of "discuss first"
-        _metrics(host, "3|24")
+        _metrics(host, f"3|{3 * total}")
         split_q = model.t(model.indicator_by_id["leading.party-building"].question, "zh")
         discuss = host.locator('[data-testid="stMarkdownContainer"]').filter(has_text=re.compile(r"^⚠ \d+\.\d+ "))
         discuss.filter(has_text=split_q).wait_for()
         assert discuss.count() == 1, discuss.all_inner_texts()  # 2/3/4-like answers elsewhere are not flagged
         assert discuss.first.inner_text().startswith("⚠ 1.1 ")
         host.get_by_text(re.compile(r"标准差 1\.63 · 最低 1 级、最高 5 级（相差 4 级）")).wait_for()
-        _metrics(projector, "3|24")  # the projector follows by itself
+        _metrics(projector, f"3|{3 * total}")  # the projector follows by itself
         projector.locator('[data-testid="stMarkdownContainer"]').filter(has_text=split_q).first.wait_for()
         _tall_shot(host, "room-01-host-live")
         _tall_shot(projector, "room-02-presenter-live")
@@ -218,13 +221,13 @@ def test_a_full_room(server, browser, model, tmp_path):
         raw = _download(host, "下载原始答案（CSV）", tmp_path).read_bytes().decode("utf-8-sig")
         assert "王小明" not in raw
         rows = list(csv.reader(io.StringIO(raw, newline="")))
-        assert len(rows) == 1 + 3 * 8 and {r[0] for r in rows[1:]} == {"1", "2", "3"}
+        assert len(rows) == 1 + 3 * total and {r[0] for r in rows[1:]} == {"1", "2", "3"}
         assert sorted(r[4] for r in rows[1:] if r[2] == "leading.party-building") == ["1", "3", "5"]
         from openpyxl import load_workbook
 
         sheet = load_workbook(_download(host, "下载原始答案（Excel）", tmp_path)).active
         cells = [[c.value for c in row] for row in sheet.iter_rows()]
-        assert len(cells) == 1 + 3 * 8 and "王小明" not in str(cells)
+        assert len(cells) == 1 + 3 * total and "王小明" not in str(cells)
 
         # -- the projector after close: the results, no host key, no controls
         projector.get_by_role("heading", name="集体结果").wait_for(timeout=WAIT)
