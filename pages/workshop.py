@@ -189,9 +189,11 @@ def _form(m: MaturityModel, crit: Criterion, crit_ids: list[str], person: Partic
     with st.container(key="wsj_answers"), st.form(f"wsj_form_{crit.id}"):
         for n, ind in enumerate(crit.indicators, start=1):
             st.markdown(f"**{n}. {escape_md(m.t(ind.question, L))}**{essential_badge(ind)}")
-            if ind.help:
-                st.caption(tr("q.evidence") + escape_md(m.t(ind.help, L)))
-            question_notes(m, ind)
+            if ind.help or ind.evidence or ind.essential:  # folded: on a phone the answers come first
+                with st.expander(tr("essential_ui.phone_details")):
+                    if ind.help:
+                        st.caption(tr("q.evidence") + escape_md(m.t(ind.help, L)))
+                    question_notes(m, ind)
             answer_radio(m, ind, L, f"wsj_ans_{ind.id}", mine.get(ind.id))
         st.form_submit_button(tr("wsjoin.submit"), on_click=submit, args=(crit.id,), type="primary",
                               width="stretch")

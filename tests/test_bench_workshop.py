@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from maturity.loader import load_model
+
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
@@ -23,14 +25,17 @@ def test_a_small_room_and_a_small_burst_lose_nothing_and_print_the_table(tmp_pat
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     rows = {r["kind"]: r for r in json.loads(out.read_text())["rows"]}
+    model = load_model(ROOT / "frameworks" / "brand-union.yaml").model
+    n = 3 * len(model.indicators)  # 3 people, every question
+    b = 5 * sum(len(c.indicators) for c in model.criteria[:2])  # 5 people, one criterion per burst, 2 bursts
     room, burst = rows["room"], rows["stress"]
-    assert (room["joined"], room["sent"], room["stored"], room["lost"], room["errors"]) == (3, 96, 96, 0, 0)
-    assert (burst["joined"], burst["sent"], burst["stored"], burst["lost"], burst["errors"]) == (5, 40, 40, 0, 0)
-    assert room["host_saw_answers"] == 96 and burst["host_saw_answers"] == 40  # the host panel saw them all
+    assert (room["joined"], room["sent"], room["stored"], room["lost"], room["errors"]) == (3, n, n, 0, 0)
+    assert (burst["joined"], burst["sent"], burst["stored"], burst["lost"], burst["errors"]) == (5, b, b, 0, 0)
+    assert room["host_saw_answers"] == n and burst["host_saw_answers"] == b  # the host panel saw them all
     assert room["submit_p95_ms"] > 0 and len(burst["drains_s"]) == 2 and burst["drain_s"] > 0
     assert room["host_refreshes"] >= 1
     assert room["submit_server_p95_ms"] is not None  # benchmarks/runlog.py logged the server's runs
     printed = run.stdout
     assert "machine: " in printed and "cores" in printed and "streamlit" in printed
     assert "drain s" in printed and "host95" in printed
-    assert "sqlite1   room    3      3    96     96    0   0" in printed
+    assert f"sqlite1   room    3      3   {n:>3}    {n:>3}    0   0" in printed

@@ -37,7 +37,9 @@ def assessment(loaded: LoadedModel, answers: dict[str, Answer]) -> Assessment:
 @pytest.fixture(scope="module")
 def capped(essential) -> dict[str, Answer]:
     """Every answer 4 but 工会经费足额拨缴 at 1: 组织力 (mean 3.4) capped at 1, the stage with it."""
-    return {i.id: 4 for i in essential.model.indicators} | {"organising.funds": 1}
+    answers: dict[str, Answer] = {i.id: 4 for i in essential.model.indicators}
+    answers["organising.funds"] = 1
+    return answers
 
 
 @pytest.fixture(scope="module")

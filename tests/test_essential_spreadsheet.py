@@ -26,7 +26,8 @@ def essential() -> LoadedModel:
 @pytest.fixture
 def filled(essential) -> Assessment:
     m = essential.model
-    answers: dict[str, Answer] = {i.id: 4 for i in m.indicators} | {"organising.funds": 1, "serving.studio": NA}
+    answers: dict[str, Answer] = {i.id: 4 for i in m.indicators}
+    answers.update({"organising.funds": 1, "serving.studio": NA})
     return Assessment(model_id=m.id, model_version=m.version, organisation={"name": "某某公司工会"},
                       assessed_at="2026-03-01", answers=answers, notes={"organising.funds": "=行政欠缴两个月"},
                       targets={"organising": 3})

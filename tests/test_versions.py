@@ -11,7 +11,7 @@ from maturity.assessment import AssessmentInvalid
 from maturity.errors import UnknownAssessment
 from maturity.loader import LoadedModel, load_model, load_model_text
 from maturity.records import AssessmentRecord
-from maturity.scoring import NA, score
+from maturity.scoring import NA, Answer, score
 from maturity.store import Store
 from maturity.versions import (
     QuestionChanges,
@@ -31,7 +31,7 @@ V2 = load_model(TEST_FRAMEWORKS / "versions" / "v2.yaml")
 OLD_BRAND_UNION = TEST_FRAMEWORKS / "brand-union-2025.1.yaml"
 
 # An old assessment of v1, and what a carry-over to v2 keeps of it (worked out by hand from v2.yaml's header).
-ANSWERS = {"alpha.same": 3, "alpha.reworded": 2, "alpha.gone": 4, "beta.same": 4, "beta.mover": 3,
+ANSWERS: dict[str, Answer] = {"alpha.same": 3, "alpha.reworded": 2, "alpha.gone": 4, "beta.same": 4, "beta.mover": 3,
            "beta.na-refused": NA, "beta.question": 1, "gamma.only": 2}
 NOTES = {"alpha.same": HOSTILE, "alpha.reworded": "旧的备注", "beta.na-refused": "本单位由上级代缴", "gamma.only": "宣传栏在一楼"}
 TARGETS = {"alpha": 4, "beta": 3, "gamma": 4}
