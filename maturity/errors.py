@@ -39,6 +39,7 @@ __all__ = [
     "AssessmentInvalid",
     "MaturityError",
     "ModelLoadError",
+    "ReadOnlyLink",
     "SchemaTooNew",
     "UnknownAssessment",
     "WorkshopError",
@@ -67,6 +68,15 @@ class UnknownAssessment(MaturityError, KeyError):
 
     def __str__(self) -> str:
         return f"no assessment for this token: {self.token!r}"
+
+
+class ReadOnlyLink(MaturityError, PermissionError):
+    """A write attempted with an assessment's read-only view link: refused by the store, whatever the page did."""
+
+    def describe(self, lang: str) -> list[str]:
+        from .i18n import t
+
+        return [t("evidence.read_only", lang)]
 
 
 class SchemaTooNew(MaturityError, RuntimeError):

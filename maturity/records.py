@@ -52,6 +52,9 @@ class AssessmentRecord:
     answers: dict[str, Answer] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     targets: dict[str, float] = field(default_factory=dict)
+    # Opened by its read-only view link: ``token`` is then the view token (never the edit token), and the
+    # store refuses every write with it.
+    read_only: bool = False
 
     @property
     def revision(self) -> str:
@@ -116,9 +119,10 @@ def org_name(org: Mapping[str, Any]) -> str:
 
 
 def record_of(row: Row[Any], answers: dict[str, Answer], notes: dict[str, str],
-            targets: dict[str, float]) -> AssessmentRecord:
+            targets: dict[str, float], view_token: str | None = None) -> AssessmentRecord:
+    """The record of an assessment row; given ``view_token``, a read-only record that carries only that token."""
     return AssessmentRecord(
-        token=row.token, model_id=row.model_id, model_version=row.model_version,
+        token=view_token or row.token, read_only=view_token is not None, model_id=row.model_id, model_version=row.model_version,
         model_sha256=row.model_sha256, organisation=json.loads(row.organisation), language=row.language,
         assessed_at=row.assessed_at, created_at=row.created_at, updated_at=row.updated_at,
         current_step=row.current_step, answers=answers, notes=notes, targets=targets,

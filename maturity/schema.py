@@ -8,6 +8,7 @@ Map of the tables::
       answers           (assessment, indicator) -> level or N/A
       notes             (assessment, indicator) -> free text
       targets           (assessment, criterion) -> target level
+      evidence          (assessment, indicator) -> the 佐证材料 files attached to an answer, their bytes inside
     workshops           one live session: join code, hashed host and presenter keys, pace, state, kept result
       participants      who joined, by bearer token (name only in named sessions)
       workshop_answers  (participant, indicator) -> level or N/A
@@ -34,6 +35,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -48,6 +50,7 @@ __all__ = [
     "answers",
     "assessments",
     "consensus",
+    "evidence",
     "lookup_failures",
     "metadata",
     "model_snapshots",
@@ -129,8 +132,11 @@ assessments = Table(
     Column("current_step", Integer, nullable=False, default=0),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # The bearer token of the read-only ?v= link (results, roadmap, reports; never a write), or none.
+    Column("view_token", String(64), nullable=True),
 )
 Index("ix_assessments_created", assessments.c.created_at, assessments.c.id)
+Index("ix_assessments_view_token", assessments.c.view_token, unique=True)
 
 answers = Table(
     "answers",
@@ -162,7 +168,24 @@ targets = Table(
 )
 
 # Children of an assessment, deleted or replaced together with it.
-ASSESSMENT_CHILDREN = (answers, notes, targets)
+# A file attached to an answer as its evidence: the bytes live in the database, so that every app process
+# sees them with no shared disk. ``kind`` is what the content is (sniffed), never what the name says.
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
+    Column("indicator_id", String(128), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("kind", String(8), nullable=False),  # pdf | png | jpeg | docx | xlsx
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_evidence_assessment_indicator", evidence.c.assessment_id, evidence.c.indicator_id)
+
+ASSESSMENT_CHILDREN = (answers, notes, targets, evidence)
 
 workshops = Table(
     "workshops",

@@ -26,7 +26,8 @@ from . import schema as S
 from .assessment import Assessment, parse
 from .db import DEFAULT_SQLITE, Database, is_token, new_token, resolve_url
 from .db import now as _now
-from .errors import SchemaTooNew, UnknownAssessment
+from .errors import ReadOnlyLink, SchemaTooNew, UnknownAssessment
+from .evidence import EvidenceStore
 from .loader import LoadedModel
 from .records import (
     AssessmentRecord,
@@ -59,6 +60,7 @@ class Store:
         self.dialect: str = self.db.dialect
         self.url: str = self.db.url
         self.snapshots = Snapshots(self.db)
+        self.evidence = EvidenceStore(self)  # 佐证材料 files attached to answers
 
     @property
     def engine(self) -> Engine:
@@ -133,13 +135,18 @@ class Store:
         return record, aid
 
     def get_assessment(self, token: str) -> AssessmentRecord | None:
-        """The assessment behind a link, or None for an unknown or malformed token."""
+        """The assessment behind a link, or None for an unknown or malformed token.
+
+        A read-only view token gives a record with ``read_only`` set and that token only (never the edit token).
+        """
         if not is_token(token):
             return None
+        a = S.assessments
         with self.db.read() as conn:
-            row = conn.execute(select(S.assessments).where(S.assessments.c.token == token)).first()
+            row = conn.execute(select(a).where((a.c.token == token) | (a.c.view_token == token))).first()
             if row is None:
                 return None
+            view = token if row.token != token else None
             aid = row.id
             answers = conn.execute(select(S.answers.c.indicator_id, S.answers.c.level, S.answers.c.is_na)
                                    .where(S.answers.c.assessment_id == aid))
@@ -147,8 +154,8 @@ class Store:
             targets = conn.execute(select(S.targets.c.criterion_id, S.targets.c.level)
                                    .where(S.targets.c.assessment_id == aid))
             return record_of(row, {r.indicator_id: answer_of(r.level, r.is_na) for r in answers},
-                           {r.indicator_id: r.text for r in notes},
-                           {r.criterion_id: number(r.level) for r in targets})
+                             {r.indicator_id: r.text for r in notes},
+                             {r.criterion_id: number(r.level) for r in targets}, view_token=view)
 
     def get_assessments(self, tokens: Sequence[str]) -> dict[str, AssessmentRecord]:
         """The assessments behind ``tokens`` (unknown or malformed ones left out), in four queries whatever their number."""
@@ -182,8 +189,43 @@ class Store:
                 .returning(S.assessments.c.id, S.assessments.c.model_sha256))
         row = conn.execute(stmt).first()
         if row is None:
+            if conn.scalar(select(S.assessments.c.id).where(S.assessments.c.view_token == token)) is not None:
+                raise ReadOnlyLink(token)
             raise UnknownAssessment(token)
         return row
+
+    def _readable_id(self, conn: Connection, token: str) -> int:
+        """The id of the assessment behind an edit or a view token (for reads)."""
+        a = S.assessments
+        aid = conn.scalar(select(a.c.id).where((a.c.token == token) | (a.c.view_token == token))) \
+            if is_token(token) else None
+        if aid is None:
+            raise UnknownAssessment(token)
+        return int(aid)
+
+    # -- the read-only view link -------------------------------------------------------
+
+    def issue_view_token(self, token: str) -> str:
+        """A new read-only view token for the assessment (edit token needed); a link issued before stops working."""
+        view = new_token()
+        with self.db.write() as conn:
+            self._touch(conn, token)
+            conn.execute(update(S.assessments).where(S.assessments.c.token == token).values(view_token=view))
+        return view
+
+    def revoke_view_token(self, token: str) -> None:
+        """No view link any more (edit token needed)."""
+        with self.db.write() as conn:
+            self._touch(conn, token)
+            conn.execute(update(S.assessments).where(S.assessments.c.token == token).values(view_token=None))
+
+    def view_token_of(self, token: str) -> str | None:
+        """The assessment's current view token (edit token needed: a viewer never learns it from here)."""
+        if not is_token(token):
+            return None
+        with self.db.read() as conn:
+            value: str | None = conn.scalar(select(S.assessments.c.view_token).where(S.assessments.c.token == token))
+            return value
 
     def save_answers(
         self,

@@ -272,8 +272,8 @@ def test_a_database_at_0002_upgrades_to_0003_with_its_workshop_kept(empty_url, t
                          {"p": pid, "w": wid, "l": float(level), "f": False, "at": stamp.replace(tzinfo=None)})
         conn.execute(text("INSERT INTO consensus (workshop_id, indicator_id, level, updated_at)"
                           " VALUES (:w, 'leading.party', 3, :at)"), {"w": wid, "at": stamp.replace(tzinfo=None)})
-    store.create_schema()  # what the app does at start
-    assert migrations.current(store.db) == migrations.head() == "0003"
+    store.create_schema()  # what the app does at start: up to the head (0004 since issue 12)
+    assert migrations.current(store.db) == migrations.head() == "0004"
     assert _diff(store) == []
     svc = WorkshopService(store)
     agg = svc.aggregates("ABCDEF", "k" * 32)["leading.party"]
@@ -292,4 +292,29 @@ def test_a_database_at_0002_upgrades_to_0003_with_its_workshop_kept(empty_url, t
         assert conn.scalar(text("SELECT level FROM consensus")) == 3
     store.create_schema()  # and up again
     assert WorkshopService(store).aggregates("ABCDEF", "k" * 32)["leading.party"].n == 3
+    store.dispose()
+
+
+def test_a_database_at_0003_upgrades_to_0004_with_its_assessments_kept(empty_url, tiny):
+    """Issue 12: the evidence table and the view-token column are added; answers stay, down and up again."""
+    store = Store(empty_url)
+    _at_revision(store, "0003")
+    assert "evidence" not in inspect(store.engine).get_table_names()
+    record = store.create_assessment(tiny, {"name": "旧工会"})
+    store.save_answers(record.token, {"leading.party": 3, "leading.model-workers": "na"}, {"leading.party": "纪要"})
+    store.create_schema()
+    assert migrations.current(store.db) == "0004"
+    assert _diff(store) == []
+    kept = store.get_assessment(record.token)
+    assert kept is not None and kept.answers == {"leading.party": 3, "leading.model-workers": "na"}
+    assert store.view_token_of(record.token) is None
+    store.evidence.add(record.token, "leading.party", "a.png", b"\x89PNG\r\n\x1a\n" + b"0" * 10)
+    _at_revision(store, "0003")  # down: the evidence goes with its table, the assessment stays
+    assert "evidence" not in inspect(store.engine).get_table_names()
+    assert "view_token" not in {c["name"] for c in inspect(store.engine).get_columns("assessments")}
+    with store.db.read() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM answers")) == 2  # a table copy would cascade to 0
+    store.create_schema()
+    again = store.get_assessment(record.token)
+    assert again is not None and again.notes == {"leading.party": "纪要"} and store.evidence.list(record.token) == []
     store.dispose()
