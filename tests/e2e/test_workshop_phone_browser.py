@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from maturity.loader import load_model
 from maturity.store import Store
@@ -106,7 +107,8 @@ def test_a_phone_joins_answers_and_reads_the_group_chart(room, browser, loaded, 
         phone.goto(f"{base}/workshop?w={ws.code}")  # join by the link
         phone.get_by_text("本场为匿名研讨，不需要填写姓名。").wait_for()
         idle(phone)
-        assert phone.get_by_label(re.compile("加入码")).input_value() == ws.code  # the link fills the code in
+        # the link fills the code in (waited for: on a busy machine the input gets its value a moment after the page)
+        expect(phone.get_by_label(re.compile("加入码"))).to_have_value(ws.code)
         shot(phone, f"phone-{width}-00-join")
         phone.get_by_role("button", name="加入").click()
         phone.get_by_text(re.compile("已答 0 / 34 题")).wait_for()
