@@ -86,7 +86,7 @@ def radar(
         spokes.append({"x": 0.0, "y": 0.0, "x2": cx, "y2": cy})
         # One string with a line break, not a list: Streamlit ships chart data as Arrow, where a
         # list would be drawn as "[name,value]"; vl-convert and the browser both honour lineBreak.
-        tips.append({"text": f"{model.t(crit.name, lang)}\n{shown}", "x": 1.13 * cx, "y": 1.13 * cy,
+        tips.append({"text": f"{_wrap(model.t(crit.name, lang))}\n{shown}", "x": 1.13 * cx, "y": 1.13 * cy,
                      "align": align, "baseline": baseline})
 
     dom = alt.Scale(domain=[-1.4, 1.4], nice=False, zero=False)
@@ -120,3 +120,13 @@ def radar(
     ]
     chart = alt.LayerChart(layer=[grid, rules, ring_text, fill, lines, dots, *tip_layers], width=size, height=size)
     return finish(chart, font, ds)
+
+
+def _wrap(name: str, width: int = 12) -> str:
+    """A long spoke label (English names) on two lines, broken at the space nearest its middle: at the sides
+    of the radar a one-line "Innovation-driven work" ran off the chart."""
+    if len(name) <= width or " " not in name:
+        return name
+    middle = len(name) / 2
+    cut = min((i for i, ch in enumerate(name) if ch == " "), key=lambda i: abs(i - middle))
+    return name[:cut] + "\n" + name[cut + 1:]
