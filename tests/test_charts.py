@@ -72,6 +72,11 @@ def test_radar_holds_current_target_and_comparison(brand, brand_answers):
             for t in rows]
     assert {t["text"].split("\n")[0] for t in tips} == {model.t(c.name, "zh") for c in model.criteria}
     assert {"引领力", "组织力", "服务力", "数智化"} <= {t["text"].split("\n")[0] for t in tips}
+    # English names longer than 12 characters take two lines, broken at a space, so a side label stays on the chart
+    en = {t["text"] for name, rows in datasets(charts.radar(model, result, "en")).items() if name.startswith("tips")
+          for t in rows}
+    assert {t.rsplit("\n", 1)[0].replace("\n", " ") for t in en} == {model.t(c.name, "en") for c in model.criteria}
+    assert all(len(line) <= 17 for t in en for line in t.split("\n"))
 
 
 def test_radar_rings_follow_the_scale(model_factory):
