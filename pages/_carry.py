@@ -21,8 +21,10 @@ def offer_carry_over(record: AssessmentRecord, catalogue: Catalog, store: Store,
 
     The button makes a new assessment (:func:`maturity.versions.carry_over`; the old one stays) and
     opens it in the questionnaire. Nothing is shown for an up-to-date assessment, a model the
-    catalogue lacks, or a catalogue version that is not newer than the pinned one.
+    catalogue lacks, a catalogue version that is not newer than the pinned one, or a read-only view link.
     """
+    if record.read_only:  # the view link makes no copies: a carried-over copy would come with its own edit link
+        return
     current = catalogue.models.get(record.model_id)
     if current is None or not versions.is_newer(current.model.version, record.model_version):
         return

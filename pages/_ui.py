@@ -17,7 +17,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from maturity import i18n
 from maturity.display import join_names
-from maturity.errors import STORAGE_ERRORS, MaturityError, log_failure, new_error_id
+from maturity.errors import STORAGE_ERRORS, MaturityError, ReadOnlyLink, log_failure, new_error_id
 from maturity.loader import Catalog, LoadedModel, load_folder, load_model_bytes
 from pages._registry import PAGES  # re-exported: the pages link to each other by key
 
@@ -206,6 +206,8 @@ def guarded(flash: str | None = None, kind: str = "save", last_net: bool = False
     """
     try:
         yield
+    except ReadOnlyLink as exc:  # a write tried with the view link, refused by the core (an OSError too: first)
+        _report(escape_md(" ".join(exc.describe(_lang()))), flash)
     except STORAGE_ERRORS as exc:
         _report(failure_message(exc, kind), flash)
     except FragmentHandledException:
@@ -276,7 +278,16 @@ def current_record(required: bool = True) -> AssessmentRecord | None:
             st.info(tr("assess.none_open"))
         st.page_link(PAGES["start"], label=tr("nav.start"), icon="📝")
         st.stop()
+    if record is not None and record.read_only:
+        st.info(tr("viewlink.banner"), icon="👁️")
     return record
+
+
+def viewing_read_only() -> bool:
+    """True when this tab holds a read-only view link (pages that list or create assessments keep to it)."""
+    token = st.query_params.get("a") or st.session_state.get("token")
+    record = store().get_assessment(token) if token else None
+    return record is not None and record.read_only
 
 
 def org_label(org: dict[str, Any]) -> str:

@@ -10,13 +10,17 @@ from maturity import charts, compare, tables, versions
 from maturity.display import fmt_index
 from maturity.settings import Settings, can_list
 from pages._carry import offer_carry_over
-from pages._ui import PAGES, catalog, escape_md, lang, open_token, store, tr
+from pages._ui import PAGES, catalog, escape_md, lang, open_token, store, tr, viewing_read_only
 
 MAX_LISTED = 300  # newest first; each line is scored (in a fixed number of queries), so the page stays quick
 
 L = lang()
 settings = Settings.from_env()
 st.title(tr("history.title"))
+if viewing_read_only():  # a view link shows its own self-check only, never the list of the others
+    st.info(tr("viewlink.history"))
+    st.page_link(PAGES["results"], label=tr("viewlink.to_results"), icon="📊")
+    st.stop()
 st.caption(tr("history.intro"))
 
 

@@ -27,6 +27,7 @@ from pages._ui import (
     store,
     tr,
 )
+from pages._viewlink import read_only_answers
 
 L = lang()
 record = current_record()
@@ -35,6 +36,15 @@ m = loaded.model
 answers, notes = record.answers, record.notes
 
 assessment_header(tr("q.title"), record, m)
+if record.read_only:  # the view link changes nothing: each step's answers, notes and evidence as text, no forms
+    st.info(tr("viewlink.questionnaire"))
+    seen = step_radio(tr("q.step"), [m.t(c.name, L) for c in m.criteria],
+                      [step_progress(sum(1 for i in c.indicators if i.id in answers), len(c.indicators)) for c in m.criteria],
+                      key="step", default=0)
+    shown = [(f"{seen + 1}.{n}", ind) for n, ind in enumerate(m.criteria[seen].indicators, start=1)]
+    read_only_answers(record, m, shown)
+    st.page_link(PAGES["results"], label=tr("viewlink.to_results"), icon="📊")
+    st.stop()
 offer_carry_over(record, catalog(), store(), L)
 
 done = sum(1 for i in m.indicators if i.id in answers)

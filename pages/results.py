@@ -26,6 +26,7 @@ from pages._ui import (
     store,
     tr,
 )
+from pages._viewlink import view_link_panel
 
 L = lang()
 record = current_record()
@@ -138,56 +139,55 @@ else:
 st.code(ex.formula, language=None, wrap_lines=True)
 st.dataframe(pd.DataFrame(ex.rows), hide_index=True, width="stretch")
 
-st.subheader(tr("r.targets"))
-# What "default" means for each criterion: its target without the union's own choice.
-defaults = score(m, record.answers, {}).criteria
+# A viewer (the read-only link) sees the targets in the table above; setting them is the owner's.
+if not record.read_only:
+    st.subheader(tr("r.targets"))
+    # What "default" means for each criterion: its target without the union's own choice.
+    defaults = score(m, record.answers, {}).criteria
 
+    def _level_label(v: float | None) -> str:
+        return level_label(m, v, L)
 
-def _level_label(v: float | None) -> str:
-    return level_label(m, v, L)
+    def _default_label(cid: str) -> str:
+        d = defaults[cid]
+        key = "friction.target_default_next" if d.target_source == "next" else "r.target_default"
+        return t(key, L, target=_level_label(d.target))
 
-
-def _default_label(cid: str) -> str:
-    d = defaults[cid]
-    key = "friction.target_default_next" if d.target_source == "next" else "r.target_default"
-    return t(key, L, target=_level_label(d.target))
-
-
-for kind_, message in st.session_state.pop("targets_flash", []):
-    getattr(st, kind_)(message)
-with st.form("targets"):
-    st.caption(tr("r.targets_help"))
-    cols = st.columns(4)
-    # "default" rather than None: Streamlit offers to clear a select whose value is None, which
-    # would leave it showing the placeholder instead of the default it stands for.
-    options: list[Any] = ["default"] + [s.level for s in m.scale]  # a sentinel, then the levels
-    for k, crit in enumerate(m.criteria):
-        current = record.targets.get(crit.id)
-        cols[k % 4].selectbox(
-            m.t(crit.name, L), options, index=options.index(current) if current in options else 0,
-            # mypy infers no type for a lambda with a default argument (the criterion bound per select)
-            format_func=lambda v, cid=crit.id: _default_label(cid) if v == "default" else _level_label(v),  # type: ignore[misc]
-            key=f"target-{crit.id}", placeholder=tr("friction.select"),
-        )
-    if st.form_submit_button(tr("r.targets_save")):
-        picked = {c.id: st.session_state[f"target-{c.id}"] for c in m.criteria}
-        chosen = {cid: None if v == "default" else v for cid, v in picked.items()}
-        with guarded():
-            store().set_targets(record.token, chosen)
-        changed = [c for c in m.criteria if chosen[c.id] != record.targets.get(c.id)]
-        same = [c for c in changed if chosen[c.id] is not None and chosen[c.id] == defaults[c.id].target]
-        flash = []
-        if changed:
-            flash.append(("success", tr("friction.targets_saved", items=join_names([
-                tr("friction.target_item", name=escape_md(m.t(c.name, L)), target=escape_md(
-                    _default_label(c.id) if chosen[c.id] is None else _level_label(chosen[c.id])))
-                for c in changed], L))))
-        else:
-            flash.append(("info", tr("friction.targets_unchanged")))
-        if same:
-            flash.append(("info", tr("friction.targets_same", names=join_names([escape_md(m.t(c.name, L)) for c in same], L))))
-        st.session_state["targets_flash"] = flash
-        st.rerun()
+    for kind_, message in st.session_state.pop("targets_flash", []):
+        getattr(st, kind_)(message)
+    with st.form("targets"):
+        st.caption(tr("r.targets_help"))
+        cols = st.columns(4)
+        # "default" rather than None: Streamlit offers to clear a select whose value is None, which
+        # would leave it showing the placeholder instead of the default it stands for.
+        options: list[Any] = ["default"] + [s.level for s in m.scale]  # a sentinel, then the levels
+        for k, crit in enumerate(m.criteria):
+            current = record.targets.get(crit.id)
+            cols[k % 4].selectbox(
+                m.t(crit.name, L), options, index=options.index(current) if current in options else 0,
+                # mypy infers no type for a lambda with a default argument (the criterion bound per select)
+                format_func=lambda v, cid=crit.id: _default_label(cid) if v == "default" else _level_label(v),  # type: ignore[misc]
+                key=f"target-{crit.id}", placeholder=tr("friction.select"),
+            )
+        if st.form_submit_button(tr("r.targets_save")):
+            picked = {c.id: st.session_state[f"target-{c.id}"] for c in m.criteria}
+            chosen = {cid: None if v == "default" else v for cid, v in picked.items()}
+            with guarded():
+                store().set_targets(record.token, chosen)
+            changed = [c for c in m.criteria if chosen[c.id] != record.targets.get(c.id)]
+            same = [c for c in changed if chosen[c.id] is not None and chosen[c.id] == defaults[c.id].target]
+            flash = []
+            if changed:
+                flash.append(("success", tr("friction.targets_saved", items=join_names([
+                    tr("friction.target_item", name=escape_md(m.t(c.name, L)), target=escape_md(
+                        _default_label(c.id) if chosen[c.id] is None else _level_label(chosen[c.id])))
+                    for c in changed], L))))
+            else:
+                flash.append(("info", tr("friction.targets_unchanged")))
+            if same:
+                flash.append(("info", tr("friction.targets_same", names=join_names([escape_md(m.t(c.name, L)) for c in same], L))))
+            st.session_state["targets_flash"] = flash
+            st.rerun()
 
 st.subheader(tr("r.report"))
 
@@ -205,3 +205,5 @@ st.download_button(
     mime="application/pdf", on_click="ignore", icon="📄", type="primary",
 )
 st.page_link(PAGES["roadmap"], label=tr("nav.roadmap"), icon="🧭")
+
+view_link_panel(record)  # the owner's only: issue, copy, revoke, re-issue the read-only link

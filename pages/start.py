@@ -29,8 +29,8 @@ def _resume_form() -> None:
             if record is None:
                 st.error(tr("start.resume_bad"))
             else:
-                open_token(record.token)
-                st.switch_page(PAGES["questionnaire"], query_params={"a": record.token})
+                open_token(record.token)  # a view link opens its results: it has nothing to fill in
+                st.switch_page(PAGES["results" if record.read_only else "questionnaire"], query_params={"a": record.token})
 
 
 st.subheader(tr("start.new"))

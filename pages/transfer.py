@@ -62,6 +62,10 @@ else:
     st.caption(tr("transfer.export_help"))
 
 # ---------------------------------------------------------------- import
+if record is not None and record.read_only:
+    # Export stays: it holds what the report shows; importing it elsewhere makes a copy, the original is untouched.
+    st.info(tr("viewlink.transfer"))
+    st.stop()
 st.subheader(tr("transfer.import"))
 st.caption(tr("transfer.import_help"))
 generation = st.session_state.setdefault("transfer_upload_gen", 0)
