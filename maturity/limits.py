@@ -1,7 +1,7 @@
 """Every size and length limit on what a user gives, in one place: the readers, the forms and the uploaders read it.
 
 - files, in bytes: a model's YAML, an assessment's JSON, an Excel workbook (and what its zip expands to)
-- uploaders, in MB as Streamlit counts them (MiB): the transfer page's and the models page's; the
+- uploaders, in MB as Streamlit counts them (MiB): the transfer page's, the models page's and the evidence uploader's; the
   largest must not exceed ``server.maxUploadSize`` of ``.streamlit/config.toml`` (a test checks)
 - texts in characters (and the members count): the forms' ``max_chars``, the import and the store read the same numbers, so
   nothing is cut
@@ -27,6 +27,7 @@ __all__ = [
     "MAX_WORKSHOP_TITLE",
     "MIB",
     "ORGANISATION_LIMITS",
+    "UPLOAD_MB_EVIDENCE",
     "UPLOAD_MB_IMPORT",
     "UPLOAD_MB_MODEL",
 ]
@@ -45,6 +46,9 @@ MAX_IMPORT_BYTES = max(MAX_ASSESSMENT_BYTES, MAX_SPREADSHEET_BYTES)  # the trans
 
 UPLOAD_MB_IMPORT = MAX_IMPORT_BYTES // MIB  # pages/transfer.py
 UPLOAD_MB_MODEL = MAX_MODEL_BYTES // MIB  # pages/models.py
+# pages/_evidence.py: one evidence file, as maturity.evidence.Limits allows by default (10 MB; the store
+# checks each file against the settings' limit, MATURITY_EVIDENCE_FILE_MB, whatever the browser let through)
+UPLOAD_MB_EVIDENCE = 10
 
 # ---------------------------------------------------------------- texts (characters)
 

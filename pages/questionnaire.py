@@ -9,6 +9,7 @@ from maturity.limits import MAX_NOTE
 from maturity.revisions import Conflict, Entry
 from maturity.scoring import NA
 from pages._carry import offer_carry_over
+from pages._evidence import by_question, evidence_panel, files_of
 from pages._ui import (
     PAGES,
     answer_radio,
@@ -43,6 +44,7 @@ if record.read_only:  # the view link changes nothing: each step's answers, note
                       key="step", default=0)
     shown = [(f"{seen + 1}.{n}", ind) for n, ind in enumerate(m.criteria[seen].indicators, start=1)]
     read_only_answers(record, m, shown)
+    evidence_panel(record, m, shown, by_question(files_of(record)))
     st.page_link(PAGES["results"], label=tr("viewlink.to_results"), icon="📊")
     st.stop()
 offer_carry_over(record, catalog(), store(), L)
@@ -173,10 +175,13 @@ st.subheader(f"{step + 1}. {m.t(m.group_of[crit.id].name, L)} · {m.t(crit.name,
 if crit.description:
     st.caption(escape_md(m.t(crit.description, L)))
 
+evidence = by_question(files_of(record))
 with st.form(f"form-{crit.id}"):
     for n, ind in enumerate(crit.indicators, start=1):
         answered = ind.id in answers
         flag = "" if answered else f" — {tr('q.unanswered')}"
+        if evidence.get(ind.id):  # its files are in the evidence panel under the form
+            flag += f" {tr('evidence_ui.mark', n=len(evidence[ind.id]))}"
         st.markdown(f"**{step + 1}.{n} {escape_md(m.t(ind.question, L))}**{essential_badge(ind)}{flag}")
         if ind.help:
             st.caption(tr("q.evidence") + escape_md(m.t(ind.help, L)))
@@ -197,6 +202,9 @@ with st.form(f"form-{crit.id}"):
     c1.form_submit_button(tr("q.save"), on_click=_save, args=(crit.id, False), width="stretch")
     c2.form_submit_button(tr("q.save_next"), on_click=_save, args=(crit.id, True), type="primary",
                           width="stretch")
+
+# Files upload at once and have their own buttons: outside the answer form (see pages/_evidence.py).
+evidence_panel(record, m, [(f"{step + 1}.{n}", ind) for n, ind in enumerate(crit.indicators, start=1)], evidence)
 
 missing = [(c, i) for c in criteria for i in c.indicators if i.id not in answers]
 if missing:
