@@ -12,6 +12,7 @@ from maturity.explain import cap_notes, explain_criterion, explain_mean_of_crite
 from maturity.i18n import t
 from maturity.scoring import score
 from pages._carry import offer_carry_over
+from pages._evidence import backed, by_question, files_of
 from pages._ui import (
     PAGES,
     assessment_header,
@@ -50,6 +51,9 @@ c2.metric(tr("r.stage"), stage_name, help=tr("r.stage_help"))
 c2.markdown(stars(m, stage))
 c3.metric(tr("r.avg_level"), fmt_level(result.overall.level), help=tr("r.avg_help"))
 c4.metric(tr("r.coverage"), f"{100 * result.coverage:.0f}%", help=tr("r.coverage_help"))
+evidence = by_question(files_of(record))
+st.caption(tr("evidence_ui.backed", backed=backed(record.answers, evidence), answered=len(record.answers)),
+           help=tr("evidence_ui.backed_help"))
 if stage is not None and m.levels[stage].description:
     st.info(tr("friction.name_text", name=f"**{escape_md(stage_name)}**",
                text=escape_md(m.t(m.levels[stage].description, L))))
@@ -82,6 +86,7 @@ def _achieved(level: int, capped: bool, mean: float | None) -> str:
 rows = []
 for crit in m.criteria:
     c = result.criteria[crit.id]
+    done = [i.id for i in crit.indicators if i.id in record.answers]  # answered: backed by evidence or not
     rows.append({
         tr("r.col.group"): m.t(m.group_of[crit.id].name, L),
         tr("r.col.criterion"): m.t(crit.name, L) + (" ⚠" if c.low_confidence else ""),
@@ -92,6 +97,7 @@ for crit in m.criteria:
         tr("r.col.gap"): fmt_level(c.gap),
         tr("r.col.priority"): fmt_level(c.priority),
         tr("r.col.answered"): f"{c.answered}/{c.total}",
+        tr("evidence_ui.col"): f"{backed(done, evidence)}/{len(done)}" if done else "—",
     })
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 # Each 必备项 that caps a criterion or is still unanswered, by criterion: model text, shown escaped.
