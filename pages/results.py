@@ -201,7 +201,8 @@ st.subheader(tr("r.report"))
 def _pdf() -> bytes:
     from maturity.report import build_report
 
-    return bytes(build_report(loaded, record.to_assessment(), lang=L, result=result))
+    return bytes(build_report(loaded, record.to_assessment(), lang=L, result=result,
+                              evidence=store().evidence.list(record.token)))  # the appendix lists them
 
 
 from maturity.report import report_filename  # noqa: E402 - light import; the build is deferred to the click

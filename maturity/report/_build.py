@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..aggregate import IndicatorAggregate, group_answers
 from ..assessment import Assessment
@@ -19,13 +19,20 @@ from ..model import MaturityModel
 from ..scoring import Result, score
 from . import _vl
 
+if TYPE_CHECKING:
+    from ..evidence import EvidenceFile
+
 __all__ = ["build_report", "build_workshop_report", "criteria_of", "report_filename", "session_model"]
 
 
 def build_report(
-    loaded: LoadedModel, assessment: Assessment, *, lang: str = "zh", result: Result | None = None
+    loaded: LoadedModel, assessment: Assessment, *, lang: str = "zh", result: Result | None = None,
+    evidence: Sequence[EvidenceFile] = (),
 ) -> bytes:
-    """The PDF of one assessment in ``lang`` (zh or en); ``result`` saves re-scoring it."""
+    """The PDF of one assessment in ``lang`` (zh or en); ``result`` saves re-scoring it.
+
+    ``evidence`` (the store's ``evidence.list(token)``) is listed per question in the appendix.
+    """
     _vl.start()  # vl-convert warms up in its own process while fpdf2 and altair load here
     from ._data import ReportData
     from ._render import render
@@ -36,7 +43,7 @@ def build_report(
     data = ReportData(
         loaded=loaded, lang=normalise(lang), result=result, answers=dict(assessment.answers),
         notes=dict(assessment.notes), organisation=dict(assessment.organisation),
-        assessed_at=assessment.assessed_at, answered_version=assessment.model_version,
+        assessed_at=assessment.assessed_at, answered_version=assessment.model_version, evidence=tuple(evidence),
     )
     return render(data)
 

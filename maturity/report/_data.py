@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from ..advice import Roadmap, roadmap
 from ..aggregate import IndicatorAggregate
 from ..display import join_names, level_name
+from ..evidence import EvidenceFile
 from ..i18n import t
 from ..loader import LoadedModel
 from ..model import MaturityModel
@@ -41,6 +42,7 @@ class ReportData:
     answered_version: str
     workshop: WorkshopData | None = None
     charts: Mapping[str, str] = field(default_factory=dict)  # SVG by name
+    evidence: Sequence[EvidenceFile] = ()  # 佐证材料 files, listed in the appendix
 
     @property
     def model(self) -> MaturityModel:

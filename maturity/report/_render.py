@@ -19,6 +19,7 @@ from ..i18n import t
 from . import _vl
 from ._data import ReportData
 from ._details import appendix, criteria_section, roadmap_section
+from ._evidence import evidence_appendix
 from ._page import NeedsFallbackFonts
 from ._pdf import ReportPDF
 from ._sections import chart_section, cover, summary
@@ -64,6 +65,8 @@ def _render(d: ReportData, *, fallbacks: bool) -> bytes:
     criteria_section(pdf, d)
     roadmap_section(pdf, d)
     appendix(pdf, d)
+    if d.workshop is None:
+        evidence_appendix(pdf, d)
     return bytes(pdf.output())
 
 
