@@ -53,9 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     p_score = sub.add_parser("score", help="score an assessment file, print JSON")
     p_score.add_argument("assessment")
     p_score.add_argument("--model", help="model file (default: found in frameworks/ by id)")
-    p_rep = sub.add_parser("report", help="write the PDF diagnosis of an assessment")
+    p_rep = sub.add_parser("report", help="write the diagnosis of an assessment: PDF, or Word when -o ends in .docx")
     p_rep.add_argument("assessment")
-    p_rep.add_argument("-o", "--output", required=True)
+    p_rep.add_argument("-o", "--output", required=True, help="x.pdf, or x.docx for the editable Word report")
+    p_rep.add_argument("--style", choices=["default", "gongwen"], default="default",
+                       help="the Word report's layout: gongwen follows GB/T 9704-2012 (公文格式)")
     p_rep.add_argument("--model")
     p_db = sub.add_parser("db", help="the database of DATABASE_URL: upgrade its schema, or show its revision")
     p_db.add_argument("action", choices=["upgrade", "current"])
@@ -74,10 +76,14 @@ def main(argv: list[str] | None = None) -> int:
         result = score(loaded.model, assessment.answers, assessment.targets)
         print(json.dumps(result_to_json(loaded, result, lang), ensure_ascii=False, indent=2))
         return 0
-    from .report import build_report  # imported late: fpdf2 and charts are heavy
+    from .report import build_docx_report, build_report  # imported late: fpdf2, python-docx and charts are heavy
 
-    pdf = build_report(loaded, assessment, lang=report_lang(args.lang, assessment))
-    Path(args.output).write_bytes(pdf)
+    lang = report_lang(args.lang, assessment)
+    if Path(args.output).suffix.lower() == ".docx":
+        data = build_docx_report(loaded, assessment, lang=lang, style=args.style)
+    else:
+        data = build_report(loaded, assessment, lang=lang)
+    Path(args.output).write_bytes(data)
     return 0
 
 

@@ -38,7 +38,7 @@ answers, notes = record.answers, record.notes
 
 assessment_header(tr("q.title"), record, m)
 if record.read_only:  # the view link changes nothing: each step's answers, notes and evidence as text, no forms
-    st.info(tr("viewlink.questionnaire"))
+    st.caption(tr("viewlink.questionnaire"))  # under the read-only banner: what this page shows
     seen = step_radio(tr("q.step"), [m.t(c.name, L) for c in m.criteria],
                       [step_progress(sum(1 for i in c.indicators if i.id in answers), len(c.indicators)) for c in m.criteria],
                       key="step", default=0)

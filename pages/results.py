@@ -205,11 +205,25 @@ def _pdf() -> bytes:
                               evidence=store().evidence.list(record.token)))  # the appendix lists them
 
 
-from maturity.report import report_filename  # noqa: E402 - light import; the build is deferred to the click
+from maturity.report import DOCX_MIME, DOCX_STYLES, docx_filename, report_filename  # noqa: E402 - light import; the build is deferred to the click
 
 st.download_button(
     tr("r.download_pdf"), data=_pdf, file_name=report_filename(org_label(record.organisation), record.assessed_at, L),
     mime="application/pdf", on_click="ignore", icon="📄", type="primary",
+)
+word_style = st.radio(tr("docx.style"), DOCX_STYLES, key="r_docx_style", horizontal=True, help=tr("docx.style_help"),
+                      format_func=lambda s: tr(f"docx.style_{s}"))
+
+
+def _docx() -> bytes:
+    from maturity.report import build_docx_report
+
+    return bytes(build_docx_report(loaded, record.to_assessment(), lang=L, result=result, style=word_style))
+
+
+st.download_button(
+    tr("docx.download"), data=_docx, file_name=docx_filename(org_label(record.organisation), record.assessed_at, L),
+    mime=DOCX_MIME, on_click="ignore", icon="📝", key="r_docx", help=tr("docx.download_help"),
 )
 st.page_link(PAGES["roadmap"], label=tr("nav.roadmap"), icon="🧭")
 

@@ -16,7 +16,14 @@ import streamlit as st
 from maturity import charts, i18n, tables
 from maturity.aggregate import rank_disagreements
 from maturity.limits import MAX_CONSENSUS_NOTE, MAX_NAME, MAX_WORKSHOP_TITLE
-from maturity.report import build_workshop_report, report_filename
+from maturity.report import (
+    DOCX_MIME,
+    DOCX_STYLES,
+    build_workshop_docx,
+    build_workshop_report,
+    docx_filename,
+    report_filename,
+)
 from maturity.workshop import Progress, WorkshopError, WorkshopService, session_criteria
 from pages import _wsview as view
 from pages._registry import page_url
@@ -249,12 +256,19 @@ def results_and_downloads() -> None:
     people = len(state.progress.participants)
     day = dt.date.today().isoformat()
     aggs = state.aggs
-    d1, d2, d3 = st.columns(3)
+    word_style = st.radio(tr("docx.style"), DOCX_STYLES, key="wsh_docx_style", horizontal=True,
+                          help=tr("docx.style_help"), format_func=lambda s: tr(f"docx.style_{s}"))
+    d1, d4, d2, d3 = st.columns(4)
     d1.download_button(
         tr("wshost.pdf"), key="wsh_pdf", on_click="ignore", mime="application/pdf", icon=":material/picture_as_pdf:",
         file_name=report_filename(ws.title, day, L, workshop=True),
         data=lambda: build_workshop_report(loaded, title=ws.title, organisation={"name": ws.title},
                                            aggregates=aggs, participants=people, lang=L, assessed_at=day))
+    d4.download_button(  # the same report, editable in Word
+        tr("docx.download"), key="wsh_docx", on_click="ignore", mime=DOCX_MIME, icon=":material/description:",
+        file_name=docx_filename(ws.title, day, L, workshop=True), help=tr("docx.download_help"),
+        data=lambda: build_workshop_docx(loaded, title=ws.title, organisation={"name": ws.title}, aggregates=aggs,
+                                         participants=people, lang=L, assessed_at=day, style=word_style))
     raw = tables.workshop_answers_frame(m, svc.export_rows(ws.code, key), L)
     # The guarded writer (typed names never become formulas); the tables' own toolbar export is off.
     kind = tr("wssecurity.file_kind")

@@ -71,13 +71,15 @@ def test_exported_members_are_the_public_names():
     public = {name for name, value in vars(maturity.report).items()
               if not name.startswith("_") and not isinstance(value, types.ModuleType) and name != "annotations"}
     assert sorted(maturity.report.__all__) == sorted(public)
-    assert set(maturity.report.__all__) == {"build_report", "build_workshop_report", "report_filename"}
+    assert set(maturity.report.__all__) == {"build_report", "build_workshop_report", "report_filename",
+                                            "DOCX_MIME", "DOCX_STYLES", "build_docx_report", "build_workshop_docx",
+                                            "docx_filename"}
 
 
 def test_importing_the_report_is_cheap(root):
     """Pages import ``report_filename`` at the top: fpdf2, altair and vl-convert load on the first build."""
     code = ("import sys\nfrom maturity.report import report_filename\n"
-            "print(sorted(m for m in ('fpdf', 'altair', 'vl_convert', 'fontTools') if m in sys.modules))")
+            "print(sorted(m for m in ('fpdf', 'altair', 'vl_convert', 'fontTools', 'docx') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
