@@ -18,7 +18,8 @@ from tests.e2e.conftest import ROOT, app_server, shot
 pytestmark = pytest.mark.e2e
 
 NAME = "堃山机械厂工会"
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+       b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def picture(kind: str, colour: tuple[int, int, int]) -> bytes:
