@@ -94,6 +94,16 @@ def test_a_chair_attaches_a_photo_and_a_pdf_to_two_answers(chair, page, tmp_path
     saved = tmp_path / "back.png"
     info.value.save_as(saved)
     assert info.value.suggested_filename == "职代会现场.png" and saved.read_bytes() == photo
+    # remove the PDF: asked first, then gone; the photo stays
+    pdf_id = next(f.id for f in store.evidence.list(token) if f.kind == "pdf")
+    page.locator(css_key(f"ev-rm-{pdf_id}")).get_by_role("button").click()
+    confirm = page.locator(css_key(f"ev-confirm-{pdf_id}"))
+    confirm.get_by_text("确定删除“职代会决议.pdf”吗", exact=False).wait_for()
+    confirm.scroll_into_view_if_needed()
+    shot(page, "evidence-remove-confirm")
+    confirm.get_by_role("button", name="确定删除").click()
+    expect(first.locator("summary")).to_contain_text("（1）")
+    assert [f.filename for f in store.evidence.list(token) if f.indicator_id == ids[0]] == ["职代会现场.png"]
 
     page.goto(f"{server}/results?a={token}")
     page.get_by_text(f"📎 有佐证：2/{len(ids)}").wait_for()
