@@ -27,6 +27,7 @@ __all__ = [
     "MAX_WORKSHOP_TITLE",
     "MIB",
     "ORGANISATION_LIMITS",
+    "UPLOAD_MB_BUNDLE",
     "UPLOAD_MB_EVIDENCE",
     "UPLOAD_MB_IMPORT",
     "UPLOAD_MB_MODEL",
@@ -49,6 +50,10 @@ UPLOAD_MB_MODEL = MAX_MODEL_BYTES // MIB  # pages/models.py
 # pages/_evidence.py: one evidence file, as maturity.evidence.Limits allows by default (10 MB; the store
 # checks each file against the settings' limit, MATURITY_EVIDENCE_FILE_MB, whatever the browser let through)
 UPLOAD_MB_EVIDENCE = 10
+# pages/transfer.py, whose uploader also takes a bundle (.zip, maturity/bundle.py): as large as the server takes.
+# A bundle holds up to 200 MB of evidence; importing one that large needs server.maxUploadSize raised (docs/bundle.md).
+# JSON and Excel keep UPLOAD_MB_IMPORT: their readers check it whatever the uploader let through.
+UPLOAD_MB_BUNDLE = UPLOAD_MB_EVIDENCE
 
 # ---------------------------------------------------------------- texts (characters)
 

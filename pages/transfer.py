@@ -1,4 +1,5 @@
-"""Import / export: the open assessment as maturity-assessment/1 JSON or Excel; import either, all or nothing."""
+"""Import / export: the open assessment as maturity-assessment/1 JSON, Excel or a bundle with its evidence (.zip);
+import any of them, all or nothing."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import streamlit as st
 
 from maturity import tables
 from maturity.assessment import AssessmentInvalid
-from maturity.limits import UPLOAD_MB_IMPORT
+from maturity.bundle import Bundle, BundleRefused, export_bundle, import_bundle, read_bundle
+from maturity.evidence import EvidenceRefused
+from maturity.limits import MIB, UPLOAD_MB_BUNDLE
 from maturity.loader import ModelLoadError
 from maturity.spreadsheet import assessment_to_excel
 from pages._ui import (
@@ -49,7 +52,7 @@ else:
                   n=len(record.answers), total=len(m.indicators)))
     assessment = record.to_assessment()
     kind = tr("transfer.file_kind")
-    e1, e2 = st.columns(2)
+    e1, e2, e3 = st.columns(3)
     e1.download_button(
         tr("transfer.json"), data=lambda: assessment.to_json().encode("utf-8"), mime="application/json",
         file_name=tables.export_filename(name, kind, record.assessed_at, "json", L), on_click="ignore", icon="📄",
@@ -59,7 +62,13 @@ else:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         file_name=tables.export_filename(name, kind, record.assessed_at, "xlsx", L),
     )
+    token = record.token  # the bundle is read on the click: the files' bytes only when asked for
+    e3.download_button(
+        tr("bundle.page.zip"), data=lambda: export_bundle(store(), token), mime="application/zip", on_click="ignore",
+        file_name=tables.export_filename(name, kind, record.assessed_at, "zip", L), icon="🗂️",
+    )
     st.caption(tr("transfer.export_help"))
+    st.caption(tr("bundle.page.zip_help"))
 
 # ---------------------------------------------------------------- import
 if record is not None and record.read_only:
@@ -69,8 +78,9 @@ if record is not None and record.read_only:
 st.subheader(tr("transfer.import"))
 st.caption(tr("transfer.import_help"))
 generation = st.session_state.setdefault("transfer_upload_gen", 0)
-uploader_texts(f"transfer_upload_{generation}", UPLOAD_MB_IMPORT, ["JSON", "XLSX"])  # Streamlit's own texts are English
-upload = st.file_uploader(tr("transfer.upload"), type=["json", "xlsx"], max_upload_size=UPLOAD_MB_IMPORT,
+st.caption(tr("bundle.page.limit", mb=UPLOAD_MB_BUNDLE))
+uploader_texts(f"transfer_upload_{generation}", UPLOAD_MB_BUNDLE, ["JSON", "XLSX", "ZIP"])  # Streamlit's own texts are English
+upload = st.file_uploader(tr("transfer.upload"), type=["json", "xlsx", "zip"], max_upload_size=UPLOAD_MB_BUNDLE,
                           key=f"transfer_upload_{generation}")
 if upload is None:
     st.stop()
@@ -84,8 +94,17 @@ for file, raw_model in st.session_state.get("uploaded_models", {}).items():
     except ModelLoadError:
         continue
 
+bundle: Bundle | None = None
 try:
-    incoming, loaded = tables.read_upload(upload.getvalue(), upload.name, candidates)
+    if upload.name.lower().endswith(".zip"):
+        bundle = read_bundle(upload.getvalue(), candidates)
+        incoming, loaded = bundle.assessment, bundle.loaded
+    else:
+        incoming, loaded = tables.read_upload(upload.getvalue(), upload.name, candidates)
+except (BundleRefused, EvidenceRefused) as err:
+    st.error(tr("bundle.page.refused"))
+    st.code("\n".join(err.describe(L)), language=None, wrap_lines=True)
+    st.stop()
 except AssessmentInvalid as err:
     st.error(tr("transfer.invalid", n=len(err.errors)))
     # The question's number and words, as the chair knows them; never an internal id
@@ -99,12 +118,16 @@ with st.container(border=True):
     plain(str(incoming.organisation.get("name") or tr("assess.unnamed")))
     st.caption(tr("transfer.summary", date=incoming.assessed_at, n=len(incoming.answers), total=len(im.indicators),
                   notes=len(incoming.notes), targets=len(incoming.targets)))
+    if bundle is not None:
+        st.caption(tr("bundle.page.files", n=len(bundle.files), mb=f"{bundle.size / MIB:.1f}"))
 
-can_replace = record is not None and record.model_id == incoming.model_id
+can_replace = bundle is None and record is not None and record.model_id == incoming.model_id
 modes = ["new", "replace"] if can_replace else ["new"]
 mode = st.radio(tr("transfer.mode"), modes, format_func=lambda k: tr(f"transfer.mode_{k}"), key="transfer_mode",
                 horizontal=True)
-if record is not None and not can_replace:
+if bundle is not None:
+    st.caption(tr("bundle.page.only_new"))
+elif record is not None and not can_replace:
     st.caption(tr("transfer.replace_other_model"))
 
 
@@ -125,7 +148,8 @@ if mode == "new":
     if st.button(tr("transfer.go_new"), type="primary", key="transfer_go_new"):
         try:
             with guarded():  # a database failure: a message with an error id; the transaction wrote nothing
-                created = store().import_assessment(incoming, loaded)
+                created = (import_bundle(store(), bundle) if bundle is not None
+                           else store().import_assessment(incoming, loaded))
         except AssessmentInvalid as exc:
             _failed(exc)
         else:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from streamlit.testing.v1 import AppTest
 
 from maturity import migrations
 from maturity import schema as S
@@ -32,6 +33,7 @@ from maturity.bundle import (
 from maturity.evidence import EvidenceRefused, Limits
 from maturity.limits import MIB
 from maturity.store import Store
+from tests import helpers
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -273,3 +275,53 @@ def test_member_names_are_safe_and_readable():
     assert safe_name(1, "会议纪要.pdf") == "evidence/001-会议纪要.pdf"
     assert safe_name(12, 'a:b*c?"<>|.png') == "evidence/012-a_b_c_____.png"
     assert safe_name(3, "../../etc/passwd") == "evidence/003-passwd"
+
+
+# ---------------------------------------------------------------- the transfer page (AppTest)
+
+ZIP_MIME = "application/zip"
+
+
+def on_page(root, token: str | None = None, lang: str = "zh") -> AppTest:
+    return helpers.open_page(root, "transfer", lang, token)
+
+
+def a_bundle(store: Store, tiny) -> tuple[str, bytes]:
+    record = store.create_assessment(tiny, {"name": "堃山工会"})
+    store.save_answers(record.token, {"leading.party": 3}, notes={"leading.party": "见纪要"})
+    store.evidence.add(record.token, "leading.party", "纪要.pdf", PDF)
+    store.evidence.add(record.token, "leading.party", "照片.png", PNG)
+    return str(record.token), export_bundle(store, record.token)
+
+
+def test_the_page_offers_the_bundle_and_imports_it_with_its_files(root, store, tiny):
+    token, raw = a_bundle(store, tiny)
+    at = on_page(root, token)
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "下载压缩包（含佐证材料）" in labels
+    at = at.file_uploader[0].set_value(("审核.zip", raw, ZIP_MIME)).run()
+    assert not at.exception
+    assert "检查通过" in at.success[0].value
+    assert any("佐证材料 2 个" in c.value for c in at.caption)
+    assert [r.options for r in at.radio if r.key == "transfer_mode"] == [["作为一份新的自评"]]  # a bundle never replaces
+    at.button(key="transfer_go_new").click().run()
+    assert not at.exception
+    assert "已导入为新的自评" in at.success[0].value
+    new = at.session_state["token"]
+    assert new != token
+    assert [(f.filename, f.sha256) for f in store.evidence.list(new)] == [
+        (f.filename, f.sha256) for f in store.evidence.list(token)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_refuses_a_truncated_bundle_and_saves_nothing(root, store, tiny, lang):
+    _, raw = a_bundle(store, tiny)
+    before = counts(store)
+    at = on_page(root, lang=lang)
+    at = at.file_uploader[0].set_value(("x.zip", raw[: len(raw) // 2], ZIP_MIME)).run()
+    assert not at.exception
+    assert at.error and ("未保存任何内容" in at.error[0].value if lang == "zh" else "nothing was saved" in at.error[0].value)
+    assert "不完整" in at.code[0].value if lang == "zh" else "incomplete" in at.code[0].value
+    assert not at.button  # nothing to click: nothing can be imported
+    assert counts(store) == before

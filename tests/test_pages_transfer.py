@@ -51,7 +51,7 @@ def test_renders_in_both_languages(root, store, tiny, lang, title):
     at = open_page(root, existing(store, tiny).token, lang)
     assert not at.exception
     assert at.title[0].value == title
-    assert len(at.get("download_button")) == 2
+    assert len(at.get("download_button")) == 3  # JSON, Excel and the bundle with its evidence
 
 
 def test_renders_without_an_open_assessment(root, store):
@@ -101,7 +101,7 @@ def test_good_import_creates_an_assessment_with_the_files_answers(root, store, t
     assert record.notes == good_file["notes"] and record.targets == good_file["targets"]
     assert record.organisation == good_file["organisation"]
     assert not at.file_uploader[0].value  # a fresh uploader: no second import by accident
-    assert len(at.get("download_button")) == 2  # the new one is open and can be exported
+    assert len(at.get("download_button")) == 3  # the new one is open and can be exported
 
 
 def test_replace_needs_confirmation_and_replaces_everything(root, store, tiny, good_file):
