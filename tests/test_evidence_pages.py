@@ -234,3 +234,14 @@ def test_the_uploader_takes_what_the_store_takes_and_the_server_allows_it(root):
     config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert Limits().file_bytes <= UPLOAD_MB_EVIDENCE * MIB
     assert config["server"]["maxUploadSize"] >= UPLOAD_MB_EVIDENCE
+
+
+def test_the_settings_total_is_held_across_uploads(root, store, essential, record, monkeypatch):
+    monkeypatch.setenv("MATURITY_EVIDENCE_TOTAL_MB", "1")
+    iid = first_id(essential)
+    big = PDF + b"0" * (600 * 1024)
+    at = upload(questionnaire(root, record.token), iid, ("一.pdf", big, "application/pdf"))
+    at = upload(at, iid, ("二.pdf", big, "application/pdf"))
+    assert [f.filename for f in store.evidence.list(record.token)] == ["一.pdf"]
+    [error] = expander(at, iid).error
+    assert error.value.replace("\\", "") == t("evidence.refused.total", "zh", name="二.pdf", used="0.6", limit="1.0")
