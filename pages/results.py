@@ -218,7 +218,8 @@ word_style = st.radio(tr("docx.style"), DOCX_STYLES, key="r_docx_style", horizon
 def _docx() -> bytes:
     from maturity.report import build_docx_report
 
-    return bytes(build_docx_report(loaded, record.to_assessment(), lang=L, result=result, style=word_style))
+    return bytes(build_docx_report(loaded, record.to_assessment(), lang=L, result=result, style=word_style,
+                                   evidence=store().evidence.list(record.token)))
 
 
 st.download_button(

@@ -221,3 +221,41 @@ def test_cli_writes_a_word_report_from_the_extension(root, tmp_path):
     text = "\n".join(p.text for p in d.paragraphs)
     assert "引领力" in text
     assert d.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+
+
+@pytest.mark.parametrize("style", ["default", "gongwen"])
+def test_the_appendix_lists_the_evidence_files_as_the_pdf_does(root, tiny, tmp_path, style):
+    from maturity.assessment import read_json
+    from maturity.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'r.db'}")
+    store.create_schema()
+    try:
+        a = read_json(root / "tests" / "frameworks" / "tiny-assessment.json", tiny.model)
+        token = store.import_assessment(a, tiny).token
+        store.evidence.add(token, "leading.party", "现场照片（张堃摄）.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 3000)
+        store.evidence.add(token, "digital.platform", "平台台账.pdf", b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n")
+        files = store.evidence.list(token)
+        data = build_docx_report(tiny, a, lang="zh", style=style, evidence=files)
+    finally:
+        store.dispose()
+    assert i18n.t("bundle.report.title", "zh") in styled(data, "Heading 2")
+    cells = texts(data)
+    for f in files:
+        assert f.filename in cells and f.sha256 in cells and f.created_at.strftime("%Y-%m-%d") in cells
+    assert i18n.t("bundle.report.none", "zh") in "\n".join(texts(build_docx_report(tiny, a, lang="zh")))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_results_page_offers_the_word_report_beside_the_pdf(root, store, tiny, lang):
+    from tests import helpers
+
+    record = store.create_assessment(store.get_model_snapshot(store.save_model_snapshot(tiny)), {"name": UNION})
+    store.save_answers(record.token, {"leading.party": 2}, {})
+    at = helpers.open_page(root, "results", lang, record.token)
+    assert not at.exception, at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    pdf, word = i18n.t("r.download_pdf", lang), i18n.t("docx.download", lang)
+    assert pdf in labels and word in labels and labels.index(word) == labels.index(pdf) + 1
+    style = at.radio(key="r_docx_style")
+    assert list(style.options) == [i18n.t("docx.style_default", lang), i18n.t("docx.style_gongwen", lang)]

@@ -15,7 +15,7 @@ from ..display import fmt_index, fmt_level, join_spaced, label_value, level_name
 from ..explain import stage_cap_note
 from ..i18n import t
 from ._data import ReportData, criterion_name, date_text, join_list, percent
-from ._docx_details import appendix, criteria_section, roadmap_section
+from ._docx_details import appendix, criteria_section, evidence_section, roadmap_section
 from ._docx_style import STYLES
 from ._docx_writer import RED, Cell, Writer
 from ._render import chart_svgs
@@ -43,6 +43,8 @@ def render_docx(d: ReportData, style: str = "default") -> bytes:
     criteria_section(w, d)
     roadmap_section(w, d)
     appendix(w, d)
+    if d.workshop is None:  # a workshop has no files of its own
+        evidence_section(w, d)
     return w.save()
 
 

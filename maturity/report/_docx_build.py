@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..aggregate import IndicatorAggregate, group_answers
 from ..assessment import Assessment
@@ -18,6 +18,9 @@ from ..scoring import Result, score
 from . import _vl
 from ._build import criteria_of, session_model
 
+if TYPE_CHECKING:
+    from ..evidence import EvidenceFile
+
 __all__ = ["DOCX_MIME", "DOCX_STYLES", "build_docx_report", "build_workshop_docx", "docx_filename"]
 
 DocxStyle = Literal["default", "gongwen"]
@@ -27,9 +30,12 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def build_docx_report(
     loaded: LoadedModel, assessment: Assessment, *, lang: str = "zh", result: Result | None = None,
-    style: DocxStyle = "default",
+    style: DocxStyle = "default", evidence: Sequence[EvidenceFile] = (),
 ) -> bytes:
-    """The editable Word report (.docx) of one assessment; ``style`` 'gongwen' follows GB/T 9704-2012."""
+    """The editable Word report (.docx) of one assessment; ``style`` 'gongwen' follows GB/T 9704-2012.
+
+    ``evidence`` (the store's ``evidence.list(token)``) is listed per question in the appendix, as in the PDF.
+    """
     _vl.start()
     from ._data import ReportData
     from ._docx import render_docx
@@ -40,7 +46,7 @@ def build_docx_report(
     data = ReportData(
         loaded=loaded, lang=normalise(lang), result=result, answers=dict(assessment.answers),
         notes=dict(assessment.notes), organisation=dict(assessment.organisation),
-        assessed_at=assessment.assessed_at, answered_version=assessment.model_version,
+        assessed_at=assessment.assessed_at, answered_version=assessment.model_version, evidence=tuple(evidence),
     )
     return render_docx(data, _style(style))
 

@@ -7,14 +7,16 @@ from pathlib import Path
 
 from ..aggregate import IndicatorAggregate
 from ..display import fmt_index, fmt_level, fmt_sd, join_spaced, label_value, stars
+from ..evidence import EvidenceFile
 from ..explain import cap_notes
 from ..i18n import t
 from ..model import HORIZONS, Criterion, Indicator
 from ..scoring import NA
 from ._data import ReportData, criterion_name, join_list, level_text, percent
 from ._docx_writer import RED, Cell, Writer
+from ._evidence import file_size
 
-__all__ = ["appendix", "criteria_section", "roadmap_section"]
+__all__ = ["appendix", "criteria_section", "evidence_section", "roadmap_section"]
 
 INDENT_MM = 5.0
 
@@ -197,3 +199,26 @@ def appendix(w: Writer, d: ReportData) -> None:
         (t("report.appendix.generated", L), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
     ]
     w.table(None, [[[(k, True, False)], v] for k, v in info], (38, 120))
+
+
+def evidence_section(w: Writer, d: ReportData) -> None:
+    """The appendix's 佐证材料 list, as the PDF's: per question, each file's name, size, date and sha256."""
+    m, L = d.model, d.lang
+    w.heading(t("bundle.report.title", L), 2)
+    if not d.evidence:
+        w.note(t("bundle.report.none", L))
+        return
+    w.body(t("bundle.report.intro", L, n=len(d.evidence)))
+    by_question: dict[str, list[EvidenceFile]] = {}
+    for f in d.evidence:
+        by_question.setdefault(f.indicator_id, []).append(f)
+    order = [i.id for i in m.indicators if i.id in by_question]
+    order += sorted(set(by_question) - set(order))  # a question the model no longer has
+    head = [t(f"bundle.report.{k}", L) for k in ("file", "size", "date", "sha256")]
+    for n, iid in enumerate(order, 1):
+        ind = m.indicator_by_id.get(iid)
+        title = f"{m.t(m.criterion_of[iid].name, L)}｜{m.t(ind.question, L)}" if ind is not None else iid
+        w.para(f"{n}. {title}", bold=True).paragraph_format.keep_with_next = True
+        rows: list[list[Cell]] = [[f.filename, file_size(f.size), f.created_at.strftime("%Y-%m-%d"),
+                                   [(f.sha256, False, True)]] for f in by_question[iid]]
+        w.table(head, rows, (60, 16, 22, 52), centre=(1,))
