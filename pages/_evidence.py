@@ -176,7 +176,8 @@ def evidence_panel(record: AssessmentRecord, model: MaturityModel, indicators: l
     for number, ind in indicators:
         mine = files.get(ind.id, [])
         question = model.t(ind.name or ind.question, L)
-        short = question if len(question) <= 40 else question[:39] + "…"
+        limit = 40 if L == "zh" else 80  # about one line of the fold's label either way
+        short = question if len(question) <= limit else question[: limit - 1] + "…"
         label = tr("evidence_ui.question", number=number, question=escape_md(short), n=len(mine))
         flash = st.session_state.pop(f"{_FLASH}-{ind.id}", [])
         opened = st.session_state.get(_OPEN) == ind.id
