@@ -41,6 +41,7 @@ __all__ = [
     "ASSESSMENT_PATH",
     "FORMAT",
     "MANIFEST_PATH",
+    "MAX_FILES",
     "MAX_MANIFEST_BYTES",
     "VERSION",
     "Bundle",
@@ -59,7 +60,8 @@ VERSION = 1
 MANIFEST_PATH = "manifest.json"
 ASSESSMENT_PATH = "assessment.json"
 EVIDENCE_DIR = "evidence/"
-MAX_MANIFEST_BYTES = 2 * MIB  # about 10 000 files' entries
+MAX_MANIFEST_BYTES = 2 * MIB  # room for MAX_FILES entries
+MAX_FILES = 10_000  # evidence files in one bundle
 MAX_SAFE_NAME = 80  # characters of the original name kept in a member's path
 _UNSAFE = set('<>:"/\\|?*')  # what Windows' unzip refuses in a file name
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # every member's date: the same assessment gives the same bytes
@@ -217,7 +219,7 @@ def read_bundle(raw: bytes, candidates: Sequence[LoadedModel], limits: Limits | 
 def _bounded(zf: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.ZipInfo]:
     """The members by name, after bounding what they claim to expand to (before any is read)."""
     infos = zf.infolist()
-    if len(infos) > MAX_MANIFEST_BYTES // 200:
+    if len(infos) > MAX_FILES + 2:  # the evidence, the JSON and the manifest
         raise BundleRefused("bomb")
     by_name: dict[str, zipfile.ZipInfo] = {}
     total = 0
