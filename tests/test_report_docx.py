@@ -259,3 +259,14 @@ def test_the_results_page_offers_the_word_report_beside_the_pdf(root, store, tin
     assert pdf in labels and word in labels and labels.index(word) == labels.index(pdf) + 1
     style = at.radio(key="r_docx_style")
     assert list(style.options) == [i18n.t("docx.style_default", lang), i18n.t("docx.style_gongwen", lang)]
+
+
+def test_typed_text_with_control_characters_is_written_not_refused(brand):
+    """A name or note pasted with a control character (lxml refuses them in XML) still gives a report."""
+    model = brand.model
+    first = model.indicators[0].id
+    a = Assessment(model_id=model.id, model_version=model.version,
+                   organisation={"name": "张堃\x00工会\x1b", "assessor": "王\x0b小明"}, assessed_at="2026-11-26",
+                   answers={i.id: 2 for i in model.indicators}, notes={first: "**纪要**\x08<b>已存档</b>"})
+    text = "\n".join(texts(build_docx_report(brand, a, style="gongwen")))
+    assert "张堃工会" in text and "**纪要**<b>已存档</b>" in text  # as typed, as text: no Markdown, no HTML

@@ -17,7 +17,7 @@ from ..i18n import t
 from ._data import ReportData, criterion_name, date_text, join_list, percent
 from ._docx_details import appendix, criteria_section, evidence_section, roadmap_section
 from ._docx_style import STYLES
-from ._docx_writer import RED, Cell, Writer
+from ._docx_writer import RED, Cell, Writer, xml_text
 from ._render import chart_svgs
 from ._sections import narrative
 
@@ -30,9 +30,9 @@ def render_docx(d: ReportData, style: str = "default") -> bytes:
     w = Writer(STYLES[style], L)
     title = t("report.workshop_title" if d.workshop else "report.title", L)
     props = w.doc.core_properties
-    props.title = f"{d.org} {title}"
-    props.subject = m.t(m.title, L)
-    props.author = str(d.organisation.get("assessor") or "").strip() or d.org
+    props.title = xml_text(f"{d.org} {title}")
+    props.subject = xml_text(m.t(m.title, L))
+    props.author = xml_text(str(d.organisation.get("assessor") or "").strip() or d.org)
     props.language = "zh-CN" if L == "zh" else "en"
     cover(w, d, title)
     w.page_break()

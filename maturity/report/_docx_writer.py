@@ -18,12 +18,14 @@ from docx.text.paragraph import Paragraph
 
 from ._docx_style import GREY, RED, DocStyle, add_field, apply, update_fields_on_open
 
-__all__ = ["GREY", "RED", "Cell", "Writer"]
+__all__ = ["GREY", "RED", "Cell", "Writer", "xml_text"]
 
 # A table cell: plain text, or runs of (text, bold, grey).
 Run = tuple[str, bool, bool]
 Cell = str | Sequence[Run]
 
+# What XML 1.0 cannot hold (lxml refuses it): C0 controls but tab and newline, surrogates, U+FFFE/FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _WIDTH = re.compile(r'<svg[^>]*?\swidth="([\d.]+)')
 PRINT_DPI = 300
 
@@ -40,17 +42,17 @@ class Writer:
     # ------------------------------------------------------------ text
 
     def title(self, text: str) -> Paragraph:
-        return self.doc.add_paragraph(text, style="Title")
+        return self.doc.add_paragraph(xml_text(text), style="Title")
 
     def heading(self, text: str, level: int) -> Paragraph:
         """A Heading 1–3 paragraph (what the navigation pane and the table of contents list)."""
-        heading: Paragraph = self.doc.add_heading(text, level)
+        heading: Paragraph = self.doc.add_heading(xml_text(text), level)
         return heading
 
     def para(self, text: str, *, style: str = "Normal", bold: bool = False, color: RGBColor | None = None,
              indent_mm: float = 0) -> Paragraph:
         p = self.doc.add_paragraph(style=style)
-        run = p.add_run(text)
+        run = p.add_run(xml_text(text))
         if bold:
             run.bold = True
         if color is not None:
@@ -71,7 +73,7 @@ class Writer:
 
     def bullets(self, items: Sequence[str]) -> None:
         for item in items:
-            self.doc.add_paragraph(item, style="List Bullet")
+            self.doc.add_paragraph(xml_text(item), style="List Bullet")
 
     def page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -129,7 +131,7 @@ class Writer:
                 p = cell.add_paragraph(style="Table Text")
                 if centred:
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = p.add_run(text)
+            run = p.add_run(xml_text(text))
             run.bold = bold
             if grey:
                 run.font.color.rgb = GREY
@@ -155,6 +157,11 @@ class Writer:
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters a .docx cannot hold (a pasted note may carry a control character)."""
+    return _NOT_XML.sub("", text)
 
 
 def _shade(cell: _Cell, fill: str) -> None:
