@@ -36,7 +36,7 @@ _OPEN = "ev_open"  # the question last acted on: its expander stays open
 
 def files_of(record: AssessmentRecord) -> list[EvidenceFile]:
     """Every evidence file of the assessment (edit or view token), oldest first; no bytes read."""
-    with guarded(kind="load"):
+    with guarded(kind="read"):
         return store().evidence.list(record.token)
 
 

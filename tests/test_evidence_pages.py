@@ -245,3 +245,39 @@ def test_the_settings_total_is_held_across_uploads(root, store, essential, recor
     assert [f.filename for f in store.evidence.list(record.token)] == ["一.pdf"]
     [error] = expander(at, iid).error
     assert error.value.replace("\\", "") == t("evidence.refused.total", "zh", name="二.pdf", used="0.6", limit="1.0")
+
+
+@pytest.fixture
+def fault(store):
+    """Every write to the app's database fails while ``fault.mode`` is set (tests/test_db_failures.py's switch)."""
+    import os
+
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    from pages._ui import _store
+    from tests.test_db_failures import DatabaseFault
+
+    f = DatabaseFault(str(store.engine.url.database))
+    _store(os.environ["DATABASE_URL"])
+    event.listen(Pool, "checkout", f)
+    yield f
+    event.remove(Pool, "checkout", f)
+
+
+@pytest.mark.parametrize("mode", ["readonly", "full"])
+def test_a_database_failure_on_upload_or_remove_is_said_with_an_error_id(root, store, essential, record, fault, caplog,
+                                                                         mode):
+    from tests.test_db_failures import assert_failure_shown
+
+    iid = first_id(essential)
+    kept = store.evidence.add(record.token, iid, "已有.pdf", PDF)
+    at = questionnaire(root, record.token)
+    fault.mode = mode
+    at = upload(at, iid, ("新.pdf", PDF, "application/pdf"))
+    assert_failure_shown(at, "zh", caplog)
+    at.button(key=f"ev-rm-{kept.id}").click().run()
+    at.button(key=f"ev-yes-{kept.id}").click().run()
+    assert_failure_shown(at, "zh", caplog)
+    fault.mode = None
+    assert [f.filename for f in store.evidence.list(record.token)] == ["已有.pdf"]
