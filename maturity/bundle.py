@@ -49,6 +49,7 @@ __all__ = [
     "BundledFile",
     "evidence_of",
     "export_bundle",
+    "file_size",
     "import_bundle",
     "max_bundle_bytes",
     "read_bundle",
@@ -109,6 +110,15 @@ def max_bundle_bytes(limits: Limits | None = None) -> int:
     """The largest bundle taken: every evidence file an assessment may hold, its JSON and the manifest."""
     limits = limits or Limits.from_env()
     return limits.total_bytes + MAX_ASSESSMENT_BYTES + MAX_MANIFEST_BYTES
+
+
+def file_size(n: int) -> str:
+    """A file size as a reader says it: 820 B, 12.5 KB, 3.2 MB."""
+    if n < 1024:
+        return f"{n} B"
+    if n < MIB:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / MIB:.1f} MB"
 
 
 def safe_name(n: int, filename: str) -> str:

@@ -7,9 +7,9 @@ import streamlit as st
 
 from maturity import tables
 from maturity.assessment import AssessmentInvalid
-from maturity.bundle import Bundle, BundleRefused, export_bundle, import_bundle, read_bundle
+from maturity.bundle import Bundle, BundleRefused, export_bundle, file_size, import_bundle, read_bundle
 from maturity.evidence import EvidenceRefused
-from maturity.limits import MIB, UPLOAD_MB_BUNDLE
+from maturity.limits import UPLOAD_MB_BUNDLE
 from maturity.loader import ModelLoadError
 from maturity.spreadsheet import assessment_to_excel
 from pages._ui import (
@@ -65,7 +65,7 @@ else:
     token = record.token  # the bundle is read on the click: the files' bytes only when asked for
     e3.download_button(
         tr("bundle.page.zip"), data=lambda: export_bundle(store(), token), mime="application/zip", on_click="ignore",
-        file_name=tables.export_filename(name, kind, record.assessed_at, "zip", L), icon="🗂️",
+        file_name=tables.export_filename(name, kind, record.assessed_at, "zip", L), icon="📦",
     )
     st.caption(tr("transfer.export_help"))
     st.caption(tr("bundle.page.zip_help"))
@@ -119,7 +119,7 @@ with st.container(border=True):
     st.caption(tr("transfer.summary", date=incoming.assessed_at, n=len(incoming.answers), total=len(im.indicators),
                   notes=len(incoming.notes), targets=len(incoming.targets)))
     if bundle is not None:
-        st.caption(tr("bundle.page.files", n=len(bundle.files), mb=f"{bundle.size / MIB:.1f}"))
+        st.caption(tr("bundle.page.files", n=len(bundle.files), size=file_size(bundle.size)))
 
 can_replace = bundle is None and record is not None and record.model_id == incoming.model_id
 modes = ["new", "replace"] if can_replace else ["new"]

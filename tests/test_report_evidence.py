@@ -10,8 +10,8 @@ import hashlib
 import pytest
 
 from maturity.assessment import read_json
+from maturity.bundle import file_size
 from maturity.report import build_report
-from maturity.report._evidence import file_size
 from maturity.store import Store
 from tests.test_report import poppler, squash
 

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
+from ..bundle import file_size
 from ..evidence import EvidenceFile
 from ..i18n import t
-from ..limits import MIB
 from ._data import ReportData
 from ._page import GREY, SMALL
 from ._pdf import Cell, Column, ReportPDF, Run
 
-__all__ = ["evidence_appendix", "file_size"]
-
-
-def file_size(n: int) -> str:
-    """A file size as a reader says it: 820 B, 12.5 KB, 3.2 MB."""
-    if n < 1024:
-        return f"{n} B"
-    if n < MIB:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / MIB:.1f} MB"
+__all__ = ["evidence_appendix", "file_size"]  # file_size also for the Word report (_docx_details)
 
 
 def evidence_appendix(pdf: ReportPDF, d: ReportData) -> None:
