@@ -270,3 +270,20 @@ def test_typed_text_with_control_characters_is_written_not_refused(brand):
                    answers={i.id: 2 for i in model.indicators}, notes={first: "**纪要**\x08<b>已存档</b>"})
     text = "\n".join(texts(build_docx_report(brand, a, style="gongwen")))
     assert "张堃工会" in text and "**纪要**<b>已存档</b>" in text  # as typed, as text: no Markdown, no HTML
+
+
+def test_the_workshop_host_page_offers_the_word_report_beside_its_pdf(root, store, tiny):
+    from maturity.workshop import WorkshopService
+    from tests.test_pages_workshop import open_with
+
+    svc = WorkshopService(store)
+    ws, key = svc.create(tiny, "职代会前研讨")
+    svc.submit(svc.join(ws.code).token, {i.id: 3 for i in tiny.model.indicators})
+    svc.close(ws.code, key)  # the results and downloads come once the session is closed
+    at = open_with(root, "workshop_host", w=ws.code, k=key)
+    assert not at.exception, at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    pdf, word = i18n.t("wshost.pdf", "zh"), i18n.t("docx.download", "zh")
+    assert pdf in labels and word in labels and labels.index(word) == labels.index(pdf) + 1
+    assert at.radio(key="wsh_docx_style").options == [i18n.t("docx.style_default", "zh"),
+                                                      i18n.t("docx.style_gongwen", "zh")]
