@@ -221,8 +221,8 @@ def read_bundle(raw: bytes, candidates: Sequence[LoadedModel], limits: Limits | 
                 used += len(data)
                 files.append(BundledFile(entry["indicator_id"], clean_filename(entry["filename"]), kind,
                                          entry["created_at"], data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, OSError):
-        raise BundleRefused("not_zip") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, OSError, RuntimeError):
+        raise BundleRefused("not_zip") from None  # RuntimeError: what zipfile raises for an encrypted member
     return Bundle(assessment, loaded, tuple(files))
 
 
@@ -234,6 +234,8 @@ def _bounded(zf: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.ZipInfo]:
     by_name: dict[str, zipfile.ZipInfo] = {}
     total = 0
     for info in infos:
+        if info.flag_bits & 0x1:  # encrypted: this app never writes one, and reading it needs a password
+            raise BundleRefused("not_zip")
         if info.filename in by_name:
             raise BundleRefused("duplicate", path=info.filename)
         by_name[info.filename] = info

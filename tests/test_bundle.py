@@ -206,6 +206,16 @@ def test_a_tampered_bundle_is_refused_with_its_reason_and_saves_nothing(db, fill
     assert counts(db) == before
 
 
+def test_an_encrypted_member_is_refused_as_no_bundle_of_this_app(db, filled, tiny):
+    raw = bytearray(export_bundle(db, filled))
+    for sig, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # the flags of the first local and central header
+        i = raw.index(sig) + at
+        raw[i] |= 0x1
+    with pytest.raises(BundleRefused) as err:
+        read_bundle(bytes(raw), [tiny])
+    assert err.value.code == "not_zip"
+
+
 def test_no_manifest_not_a_zip_and_a_broken_manifest_are_refused(db, filled, tiny):
     parts = members(export_bundle(db, filled))
     manifest = parts.pop(MANIFEST_PATH)
