@@ -18,6 +18,16 @@ pytestmark = pytest.mark.e2e
 NAME = "堃山机械厂工会"
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (120, 80), (180, 30, 30)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
 @pytest.fixture(scope="module")
 def owned(tmp_path_factory):
     """An answered brand-union self-check stored before the app starts; the server and its edit token."""
@@ -28,6 +38,7 @@ def owned(tmp_path_factory):
     store.create_schema()
     record = store.create_assessment(loaded, {"name": NAME})
     store.save_answers(record.token, {i.id: 3 for i in loaded.model.indicators}, {})
+    store.evidence.add(record.token, loaded.model.indicators[0].id, "党委会会议纪要.png", _png())
     store.dispose()
     with app_server(url, folder / "app.log") as server:
         yield server, record.token
@@ -85,6 +96,10 @@ def test_the_owner_shares_a_view_link_and_the_reader_changes_nothing(owned, page
             reader.get_by_text(says).first.wait_for()
             if path != "history":
                 assert f"a={view}" in reader.url
+            if path == "questionnaire":  # the evidence of 1.1 opens for download, with no upload and no remove
+                reader.locator('[data-testid="stExpander"] summary').filter(has_text="1.1").first.click()
+                reader.get_by_text("党委会会议纪要.png").first.wait_for()
+                reader.get_by_role("button", name=re.compile("下载")).first.wait_for()
             reader.wait_for_timeout(500)  # let the rest of the page draw before looking for controls
             no_way_to_change(reader)
             assert token not in reader.content()
