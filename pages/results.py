@@ -212,7 +212,7 @@ st.download_button(
     mime="application/pdf", on_click="ignore", icon="📄", type="primary",
 )
 word_style = st.radio(tr("docx.style"), DOCX_STYLES, key="r_docx_style", horizontal=True, help=tr("docx.style_help"),
-                      format_func=lambda s: tr(f"docx.style_{s}"))
+                      format_func=lambda s: t(f"docx.style_{s}", L))  # L, not the session: AppTest calls it outside a run
 
 
 def _docx() -> bytes:

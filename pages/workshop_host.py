@@ -257,7 +257,7 @@ def results_and_downloads() -> None:
     day = dt.date.today().isoformat()
     aggs = state.aggs
     word_style = st.radio(tr("docx.style"), DOCX_STYLES, key="wsh_docx_style", horizontal=True,
-                          help=tr("docx.style_help"), format_func=lambda s: tr(f"docx.style_{s}"))
+                          help=tr("docx.style_help"), format_func=lambda s: i18n.t(f"docx.style_{s}", L))
     d1, d4, d2, d3 = st.columns(4)
     d1.download_button(
         tr("wshost.pdf"), key="wsh_pdf", on_click="ignore", mime="application/pdf", icon=":material/picture_as_pdf:",
