@@ -206,3 +206,15 @@ def test_the_view_link_in_english(root, shared):
     said = " ".join(i.value for i in at.info)
     assert "Read-only view" in said and "cannot import or replace" in said
     assert "download_button" in kinds(at)  # the export stays: it holds what the report shows
+
+
+def test_the_owner_panel_in_english(root, store, tiny):
+    record = store.create_assessment(tiny, {"name": "A union"})
+    store.save_answers(record.token, ANSWERS, {})
+    at = helpers.open_page(root, "results", lang="en", token=record.token)
+    assert "Read-only view link" in [s.value for s in at.subheader]
+    said = " ".join(m.value for m in at.markdown)
+    assert "Whoever holds the view link can" in said and "They cannot: change answers" in said
+    at.button(key="viewlink_issue").click().run()
+    assert not at.exception and "View link created" in at.success[0].value
+    assert at.button(key="viewlink_reissue").label == "Issue a new one (the old link stops working)"
