@@ -32,11 +32,11 @@ def evidence_appendix(pdf: ReportPDF, d: ReportData) -> None:
     for n, iid in enumerate(order, 1):
         ind = m.indicator_by_id.get(iid)
         title = f"{m.t(m.criterion_of[iid].name, L)}｜{m.t(ind.question, L)}" if ind is not None else iid
-        pdf.keep(24)
-        pdf.paragraph(f"{n}. {title}", size=10, style="B", after=1)
         rows: list[list[Cell]] = [
             [Run(f.filename, "", SMALL + 0.5), file_size(f.size), f.created_at.strftime("%Y-%m-%d"),
              Run(f.sha256, "", SMALL - 1, GREY)]
             for f in by_question[iid]
         ]
+        pdf.keep(pdf.line_height(10) * 2 + 1 + pdf.table_start_height(cols, rows))  # the question stays with its files
+        pdf.paragraph(f"{n}. {title}", size=10, style="B", after=1)
         pdf.data_table(cols, rows)

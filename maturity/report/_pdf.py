@@ -121,6 +121,18 @@ class ReportPDF(Page):
         self.set_x(self.l_margin)
         self.gap(3)
 
+    def table_start_height(self, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *,
+                           size: float = SMALL + 0.5, pad: float = 1.6) -> float:
+        """How much of the page :meth:`data_table` needs to start: the whole table when it stays in one piece
+        (under a third of a page), else its header and first row; keep a heading with it by adding its own."""
+        heads = [self._cell_lines([Run(c.title, "B", size, WHITE)], c.width - 2 * pad) for c in columns]
+        head_h = max(h.height for h in heads) + 2 * pad
+        rows_h = [max(self._cell_lines(self._runs(cell, size), col.width - 2 * pad).height
+                      for cell, col in zip(row, columns, strict=True)) + 2 * pad for row in rows]
+        whole = head_h + sum(rows_h)
+        third = (self.page_break_trigger - self.t_margin) / 3
+        return whole + 1 if whole < third else head_h + (rows_h[0] if rows_h else 0.0) + 1
+
     @staticmethod
     def _runs(cell: str | Run | Sequence[Run], size: float) -> list[Run]:
         if isinstance(cell, str):
