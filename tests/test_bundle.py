@@ -131,6 +131,11 @@ def test_export_then_import_is_byte_identical_per_file(db, filled, tiny):
     assert members(export_bundle(db, created.token)) == members(export_bundle(db, filled))
 
 
+def test_the_read_only_link_exports_the_same_bundle(db, filled):
+    view = db.issue_view_token(filled)
+    assert export_bundle(db, view) == export_bundle(db, filled)  # a read: the view link may give it to a reviewer
+
+
 def test_a_truncated_bundle_changes_nothing(db, filled, tiny):
     raw = export_bundle(db, filled)
     before = counts(db)

@@ -63,4 +63,3 @@ def test_no_evidence_says_so(tiny, root, tmp_path):
 
 def test_file_sizes_read_as_people_say_them():
     assert [file_size(n) for n in (812, 45_000, 2_345_678)] == ["812 B", "43.9 KB", "2.2 MB"]
-
