@@ -70,8 +70,11 @@ class UnknownAssessment(MaturityError, KeyError):
         return f"no assessment for this token: {self.token!r}"
 
 
-class ReadOnlyLink(MaturityError, PermissionError):
-    """A write attempted with an assessment's read-only view link: refused by the store, whatever the page did."""
+class ReadOnlyLink(MaturityError):
+    """A write attempted with an assessment's read-only view link: refused by the store, whatever the page did.
+
+    Not an OSError (a PermissionError is one): storage failures are caught as OSError, and this is none.
+    """
 
     def describe(self, lang: str) -> list[str]:
         from .i18n import t

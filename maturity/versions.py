@@ -20,7 +20,7 @@ import pandas as pd
 
 from .assessment import Assessment
 from .display import join_names
-from .errors import UnknownAssessment
+from .errors import ReadOnlyLink, UnknownAssessment
 from .i18n import t
 from .model import Indicator, MaturityModel
 from .scoring import NA, Answer
@@ -172,12 +172,15 @@ def carry_over(store: Store, token: str, new_loaded: LoadedModel, *, assessed_at
 
     Same organisation profile and language; the answers, notes and targets of
     :func:`carried_answers`; new and changed questions left open; dated ``assessed_at`` (default
-    today). The old assessment is not written to. Unknown token -> :class:`UnknownAssessment`;
+    today). The old assessment is not written to. Unknown token -> :class:`UnknownAssessment`; a view token ->
+    :class:`ReadOnlyLink`;
     a new model of another id -> ValueError.
     """
     record = store.get_assessment(token)
     if record is None:
         raise UnknownAssessment(token)
+    if record.read_only:  # a view link carries nothing over: the owner decides what is made of the self-check
+        raise ReadOnlyLink(token)
     old_loaded = store.get_model_snapshot(record.model_sha256)
     if old_loaded is None:  # the foreign key makes this impossible short of manual edits
         raise LookupError(f"model snapshot {record.model_sha256} is missing")

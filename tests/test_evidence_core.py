@@ -179,3 +179,13 @@ def test_the_view_link_reads_and_the_store_refuses_every_write_with_it(db, tiny)
     db.revoke_view_token(record.token)
     assert db.get_assessment(again) is None and db.view_token_of(record.token) is None
     assert "只读" in ReadOnlyLink(view).describe("zh")[0]
+
+
+def test_a_view_link_cannot_carry_the_self_check_over_either(db, tiny):
+    from maturity.versions import carry_over
+
+    record = db.create_assessment(tiny, {"name": "甲"})
+    view = db.issue_view_token(record.token)
+    with pytest.raises(ReadOnlyLink):
+        carry_over(db, view, tiny)
+    assert len(db.list_assessments()) == 1
