@@ -39,10 +39,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ASSESSMENT_PATH",
+    "EVIDENCE_DIR",
     "FORMAT",
     "MANIFEST_PATH",
     "MAX_FILES",
     "MAX_MANIFEST_BYTES",
+    "MAX_SAFE_NAME",
     "VERSION",
     "Bundle",
     "BundleRefused",

@@ -15,7 +15,7 @@ import unicodedata
 
 from .i18n import t
 
-__all__ = ["MAX_BYTES", "MAX_NAME_CHARS", "download_name"]
+__all__ = ["MAX_BYTES", "MAX_NAME_CHARS", "download_name", "uploaded_name"]
 
 MAX_NAME_CHARS = 60  # of the union's or workshop's name
 MAX_BYTES = 180  # the whole file name in UTF-8; file systems allow 255, some tools less
@@ -65,3 +65,11 @@ def download_name(name: str | None, kind: str, date: str, ext: str, lang: str = 
     if stem.upper() in _WINDOWS_RESERVED:
         stem = f"_{stem}"
     return stem + suffix
+
+
+def uploaded_name(name: str, kind: str) -> str:
+    """The name an uploaded file (佐证材料) downloads under: as the user gave it, made safe on every OS like the
+    names above, with the extension of what it is (``kind``, from its content) when its own says otherwise."""
+    head = _cut(_clean(name), MAX_NAME_CHARS) or t("files.unnamed", "zh")
+    ext = {"jpeg": (".jpg", ".jpeg")}.get(kind, (f".{kind}",))
+    return head if head.lower().endswith(ext) else f"{head}{ext[0]}"

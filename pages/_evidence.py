@@ -17,6 +17,7 @@ import streamlit as st
 
 from maturity.display import join_names
 from maturity.evidence import EvidenceFile, EvidenceRefused
+from maturity.filenames import uploaded_name
 from maturity.limits import MIB, UPLOAD_MB_EVIDENCE
 from maturity.model import Indicator, MaturityModel
 from maturity.records import AssessmentRecord
@@ -150,7 +151,8 @@ def _file_row(record: AssessmentRecord, iid: str, f: EvidenceFile) -> None:
         st.caption(tr("evidence_ui.file_line", kind=f.kind.upper(), size=size_text(f.size), date=_date(f.created_at)))
     token = record.token
     # the bytes are read only when the button is clicked (a step's files would be read at every rerun)
-    dl_col.download_button(tr("evidence_ui.download"), data=partial(file_data, token, f.id), file_name=f.filename,
+    dl_col.download_button(tr("evidence_ui.download"), data=partial(file_data, token, f.id),
+                           file_name=uploaded_name(f.filename, f.kind),
                            mime=f.mime,
                            on_click="ignore", key=f"ev-dl-{f.id}", icon="⬇️")
     if record.read_only:

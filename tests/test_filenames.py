@@ -91,7 +91,7 @@ def test_pdf_and_table_names_share_one_style(lang, workshop, expected):
 
 def test_every_download_button_is_named_by_the_one_function(root):
     """No page builds a download's file name itself (the workshop CSV used f'{code}_{day}.csv')."""
-    namers = {"export_filename", "report_filename", "download_name"}
+    namers = {"export_filename", "report_filename", "download_name", "uploaded_name", "docx_filename"}
     seen = 0
     for path in [*sorted((root / "pages").glob("*.py")), root / "app.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -104,3 +104,13 @@ def test_every_download_button_is_named_by_the_one_function(root):
                 name = getattr(func, "attr", None) or getattr(func, "id", None)
                 assert name in namers, f"{path.name}:{node.lineno}: file_name= is not one of {sorted(namers)}"
     assert seen >= 8
+
+
+def test_an_uploaded_file_downloads_under_its_own_name_made_safe():
+    from maturity.filenames import uploaded_name
+
+    assert uploaded_name("职代会决议.pdf", "pdf") == "职代会决议.pdf"
+    assert uploaded_name("照片.JPG", "jpeg") == "照片.JPG"
+    assert uploaded_name("扫描件.pdf", "png") == "扫描件.pdf.png"  # a PNG named .pdf downloads as what it is
+    assert uploaded_name('a:b*c?.docx', "docx") == "a_b_c_.docx"
+    assert uploaded_name("...", "pdf").endswith(".pdf")

@@ -21,7 +21,7 @@ from ._docx_writer import RED, Cell, Writer, xml_text
 from ._render import chart_svgs
 from ._sections import narrative
 
-__all__ = ["render_docx"]
+__all__ = ["chart_section", "cover", "render_docx", "summary"]
 
 
 def render_docx(d: ReportData, style: str = "default") -> bytes:

@@ -21,7 +21,7 @@ from ._build import criteria_of, session_model
 if TYPE_CHECKING:
     from ..evidence import EvidenceFile
 
-__all__ = ["DOCX_MIME", "DOCX_STYLES", "build_docx_report", "build_workshop_docx", "docx_filename"]
+__all__ = ["DOCX_MIME", "DOCX_STYLES", "DocxStyle", "build_docx_report", "build_workshop_docx", "docx_filename"]
 
 DocxStyle = Literal["default", "gongwen"]
 DOCX_STYLES: tuple[DocxStyle, ...] = ("default", "gongwen")

@@ -16,7 +16,7 @@ from ._data import ReportData, criterion_name, join_list, level_text, percent
 from ._docx_writer import RED, Cell, Writer
 from ._evidence import file_size
 
-__all__ = ["appendix", "criteria_section", "evidence_section", "roadmap_section"]
+__all__ = ["INDENT_MM", "appendix", "criteria_section", "evidence_section", "roadmap_section"]
 
 INDENT_MM = 5.0
 

@@ -22,7 +22,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle, CharacterStyle
 from docx.text.paragraph import Paragraph
 
-__all__ = ["STYLES", "DocStyle", "Font", "add_field", "apply", "set_fonts", "update_fields_on_open"]
+__all__ = ["BLACK", "GREY", "RED", "STYLES", "DocStyle", "Font", "add_field", "apply", "set_fonts", "update_fields_on_open"]
 
 RED = RGBColor(0xB7, 0x1C, 0x1C)
 GREY = RGBColor(0x59, 0x59, 0x59)

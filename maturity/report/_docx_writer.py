@@ -18,7 +18,7 @@ from docx.text.paragraph import Paragraph
 
 from ._docx_style import GREY, RED, DocStyle, add_field, apply, update_fields_on_open
 
-__all__ = ["GREY", "RED", "Cell", "Writer", "xml_text"]
+__all__ = ["GREY", "PRINT_DPI", "RED", "Cell", "Run", "Writer", "xml_text"]
 
 # A table cell: plain text, or runs of (text, bold, grey).
 Run = tuple[str, bool, bool]

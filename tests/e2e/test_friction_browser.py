@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from maturity import i18n
+from maturity import i18n, limits
 from tests.e2e.conftest import shot
 
 pytestmark = pytest.mark.e2e
@@ -31,12 +31,13 @@ def _shown(page, selector: str) -> str:
 def test_uploader_texts_follow_the_language(server, page, tmp_path, lang):
     page.goto(f"{server}/transfer?lang={lang}")
     assert _shown(page, BUTTON) == i18n.t("friction.upload_button", lang)
-    types = "JSON、XLSX" if lang == "zh" else "JSON, XLSX"
-    assert _shown(page, LIMIT) == i18n.t("friction.upload_limit", lang, mb=5, types=types)
+    types = "JSON、XLSX、ZIP" if lang == "zh" else "JSON, XLSX, ZIP"  # .zip: the bundle with its evidence files
+    mb = limits.UPLOAD_MB_BUNDLE
+    assert _shown(page, LIMIT) == i18n.t("friction.upload_limit", lang, mb=mb, types=types)
     bad = tmp_path / "notes.txt"
     bad.write_text("not an assessment", encoding="utf-8")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
-    assert _shown(page, REFUSED) == i18n.t("friction.upload_refused", lang, mb=5, types=types)
+    assert _shown(page, REFUSED) == i18n.t("friction.upload_refused", lang, mb=mb, types=types)
     shot(page, f"friction-uploader-{lang}")
 
 
