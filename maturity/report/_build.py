@@ -21,8 +21,10 @@ from . import _vl
 
 if TYPE_CHECKING:
     from ..evidence import EvidenceFile
+    from ._data import ReportData
 
-__all__ = ["build_report", "build_workshop_report", "criteria_of", "report_filename", "session_model"]
+__all__ = ["assessment_data", "build_report", "build_workshop_report", "criteria_of", "report_filename",
+           "session_model", "workshop_data"]
 
 
 def build_report(
@@ -34,18 +36,23 @@ def build_report(
     ``evidence`` (the store's ``evidence.list(token)``) is listed per question in the appendix.
     """
     _vl.start()  # vl-convert warms up in its own process while fpdf2 and altair load here
-    from ._data import ReportData
     from ._render import render
 
-    model = loaded.model
+    return render(assessment_data(loaded, assessment, lang, result, evidence))
+
+
+def assessment_data(loaded: LoadedModel, assessment: Assessment, lang: str, result: Result | None,
+                    evidence: Sequence[EvidenceFile]) -> ReportData:
+    """What the PDF and the Word report of one assessment say: the ``ReportData`` both render."""
+    from ._data import ReportData
+
     if result is None:
-        result = score(model, assessment.answers, assessment.targets)
-    data = ReportData(
+        result = score(loaded.model, assessment.answers, assessment.targets)
+    return ReportData(
         loaded=loaded, lang=normalise(lang), result=result, answers=dict(assessment.answers),
         notes=dict(assessment.notes), organisation=dict(assessment.organisation),
         assessed_at=assessment.assessed_at, answered_version=assessment.model_version, evidence=tuple(evidence),
     )
-    return render(data)
 
 
 def build_workshop_report(
@@ -66,20 +73,27 @@ def build_workshop_report(
     :meth:`maturity.workshop.WorkshopService.aggregates` returns for a subset session).
     """
     _vl.start()
-    from ._data import ReportData, WorkshopData
     from ._render import render
+
+    return render(workshop_data(loaded, title, organisation, aggregates, participants, lang, assessed_at, criteria))
+
+
+def workshop_data(loaded: LoadedModel, title: str, organisation: dict[str, Any],
+                  aggregates: Mapping[str, IndicatorAggregate], participants: int, lang: str,
+                  assessed_at: str | None, criteria: Sequence[str] | None) -> ReportData:
+    """What the PDF and the Word report of a workshop say: scored on the group answers of the session's criteria."""
+    from ._data import ReportData, WorkshopData
 
     session = session_model(loaded, criteria if criteria is not None else criteria_of(loaded.model, aggregates))
     kept = {k: v for k, v in aggregates.items() if k in session.model.indicator_by_id}
     answers = group_answers(kept)
-    data = ReportData(
+    return ReportData(
         loaded=session, lang=normalise(lang), result=score(session.model, answers), answers=answers, notes={},
         organisation=dict(organisation), assessed_at=assessed_at or dt.date.today().isoformat(),
         answered_version=loaded.model.version,
         workshop=WorkshopData(title=title, aggregates=kept, participants=participants,
                               model_criteria=None if session is loaded else len(loaded.model.criteria)),
     )
-    return render(data)
 
 
 def criteria_of(model: MaturityModel, aggregates: Mapping[str, IndicatorAggregate]) -> list[str]:

@@ -97,3 +97,29 @@ def criterion_name(d: ReportData, cid: str) -> str:
 
 def scored_criteria(d: ReportData) -> list[CriterionResult]:
     return [d.result.criteria[c.id] for c in d.model.criteria if d.result.criteria[c.id].score.value is not None]
+
+
+def cover_rows(d: ReportData) -> list[tuple[str, str]]:
+    """The cover's facts (who, when, against what), as the PDF and the Word report both print them."""
+    m, L, r, org = d.model, d.lang, d.result, d.organisation
+    rows: list[tuple[str, str]] = [(t("report.cover.date", L), date_text(d))]
+    if d.workshop:
+        if d.workshop.title.strip() != d.org:
+            rows.append((t("report.cover.session", L), d.workshop.title))
+        rows.append((t("report.cover.participants", L), t("report.cover.participants_value", L,
+                                                          n=d.workshop.participants)))
+        if d.workshop.model_criteria:
+            rows.append((t("wsfacil.scope", L), t("wsfacil.scope_value", L, n=len(m.criteria),
+                                                  total=d.workshop.model_criteria,
+                                                  names=join_list(d, [m.t(c.name, L) for c in m.criteria]))))
+    for key in ("assessor", "enterprise", "region"):
+        value = str(org.get(key) or "").strip()
+        if value and not (key == "enterprise" and value == d.org):
+            rows.append((t(f"report.cover.{key}", L), value))
+    if org.get("members") not in (None, ""):
+        rows.append((t("report.cover.members", L), t("report.cover.members_value", L, members=org["members"])))
+    rows.append((t("report.cover.model_label", L), t("report.cover.model", L, model=m.t(m.title, L),
+                                                      version=m.version)))
+    rows.append((t("report.cover.coverage", L), t("report.cover.coverage_value", L, answered=r.answered,
+                                                   total=r.total, coverage=percent(d, r.coverage))))
+    return rows

@@ -14,7 +14,7 @@ from docx.shared import Pt
 from ..display import fmt_index, fmt_level, join_spaced, label_value, level_name, stars
 from ..explain import stage_cap_note
 from ..i18n import t
-from ._data import ReportData, criterion_name, date_text, join_list, percent
+from ._data import ReportData, cover_rows, criterion_name, percent
 from ._docx_details import appendix, criteria_section, evidence_section, roadmap_section
 from ._docx_style import STYLES
 from ._docx_writer import RED, Cell, Writer, xml_text
@@ -71,7 +71,7 @@ def cover(w: Writer, d: ReportData, title: str) -> None:
     ]
     w.table(head, [values], (1, 1, 1), centre=(0, 1, 2))
     w.note(t("report.cover.stage_note", L))
-    w.table(None, [[[(label, True, False)], value] for label, value in _cover_rows(d)], (1, 3))
+    w.table(None, [[[(label, True, False)], value] for label, value in cover_rows(d)], (1, 3))
     w.note(t("report.cover.generated", L))
 
 
@@ -81,32 +81,6 @@ def _stage_note(d: ReportData) -> list[tuple[str, bool, bool]]:
     if stage is None:
         return []
     return [(level_name(d.model, stage, d.lang), False, True), (stars(d.model, stage), False, False)]
-
-
-def _cover_rows(d: ReportData) -> list[tuple[str, str]]:
-    """The cover's facts, as the PDF prints them."""
-    m, L, r, org = d.model, d.lang, d.result, d.organisation
-    rows: list[tuple[str, str]] = [(t("report.cover.date", L), date_text(d))]
-    if d.workshop:
-        if d.workshop.title.strip() != d.org:
-            rows.append((t("report.cover.session", L), d.workshop.title))
-        rows.append((t("report.cover.participants", L), t("report.cover.participants_value", L,
-                                                          n=d.workshop.participants)))
-        if d.workshop.model_criteria:
-            rows.append((t("wsfacil.scope", L), t("wsfacil.scope_value", L, n=len(m.criteria),
-                                                  total=d.workshop.model_criteria,
-                                                  names=join_list(d, [m.t(c.name, L) for c in m.criteria]))))
-    for key in ("assessor", "enterprise", "region"):
-        value = str(org.get(key) or "").strip()
-        if value and not (key == "enterprise" and value == d.org):
-            rows.append((t(f"report.cover.{key}", L), value))
-    if org.get("members") not in (None, ""):
-        rows.append((t("report.cover.members", L), t("report.cover.members_value", L, members=org["members"])))
-    rows.append((t("report.cover.model_label", L), t("report.cover.model", L, model=m.t(m.title, L),
-                                                      version=m.version)))
-    rows.append((t("report.cover.coverage", L), t("report.cover.coverage_value", L, answered=r.answered,
-                                                   total=r.total, coverage=percent(d, r.coverage))))
-    return rows
 
 
 def summary(w: Writer, d: ReportData) -> None:

@@ -5,18 +5,17 @@ Cheap to import: python-docx, the fonts and the charts load on the first build.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..aggregate import IndicatorAggregate, group_answers
+from ..aggregate import IndicatorAggregate
 from ..assessment import Assessment
 from ..filenames import download_name
-from ..i18n import normalise, t
+from ..i18n import t
 from ..loader import LoadedModel
-from ..scoring import Result, score
+from ..scoring import Result
 from . import _vl
-from ._build import criteria_of, session_model
+from ._build import assessment_data, workshop_data
 
 if TYPE_CHECKING:
     from ..evidence import EvidenceFile
@@ -37,18 +36,9 @@ def build_docx_report(
     ``evidence`` (the store's ``evidence.list(token)``) is listed per question in the appendix, as in the PDF.
     """
     _vl.start()
-    from ._data import ReportData
     from ._docx import render_docx
 
-    model = loaded.model
-    if result is None:
-        result = score(model, assessment.answers, assessment.targets)
-    data = ReportData(
-        loaded=loaded, lang=normalise(lang), result=result, answers=dict(assessment.answers),
-        notes=dict(assessment.notes), organisation=dict(assessment.organisation),
-        assessed_at=assessment.assessed_at, answered_version=assessment.model_version, evidence=tuple(evidence),
-    )
-    return render_docx(data, _style(style))
+    return render_docx(assessment_data(loaded, assessment, lang, result, evidence), _style(style))
 
 
 def build_workshop_docx(
@@ -65,19 +55,9 @@ def build_workshop_docx(
 ) -> bytes:
     """The Word report of a workshop, from the same inputs as ``build_workshop_report``."""
     _vl.start()
-    from ._data import ReportData, WorkshopData
     from ._docx import render_docx
 
-    session = session_model(loaded, criteria if criteria is not None else criteria_of(loaded.model, aggregates))
-    kept = {k: v for k, v in aggregates.items() if k in session.model.indicator_by_id}
-    answers = group_answers(kept)
-    data = ReportData(
-        loaded=session, lang=normalise(lang), result=score(session.model, answers), answers=answers, notes={},
-        organisation=dict(organisation), assessed_at=assessed_at or dt.date.today().isoformat(),
-        answered_version=loaded.model.version,
-        workshop=WorkshopData(title=title, aggregates=kept, participants=participants,
-                              model_criteria=None if session is loaded else len(loaded.model.criteria)),
-    )
+    data = workshop_data(loaded, title, organisation, aggregates, participants, lang, assessed_at, criteria)
     return render_docx(data, _style(style))
 
 

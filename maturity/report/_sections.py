@@ -11,6 +11,7 @@ from ..explain import stage_cap_note
 from ..i18n import t
 from ._data import (
     ReportData,
+    cover_rows,
     criterion_name,
     date_text,
     join_list,
@@ -89,27 +90,7 @@ def cover(pdf: ReportPDF, d: ReportData, title: str) -> None:
     pdf.cell(pdf.body_width, 5, pdf.safe(t("report.cover.stage_note", L)))
 
     # Who, when, against what.
-    org = d.organisation
-    rows: list[tuple[str, str]] = [(t("report.cover.date", L), date_text(d))]
-    if d.workshop:
-        if d.workshop.title.strip() != d.org:  # the title once: the union's line when it names the union too
-            rows.append((t("report.cover.session", L), d.workshop.title))
-        rows.append((t("report.cover.participants", L), t("report.cover.participants_value", L,
-                                                          n=d.workshop.participants)))
-        if d.workshop.model_criteria:  # a subset session: say so, beside a coverage counted over it
-            rows.append((t("wsfacil.scope", L), t("wsfacil.scope_value", L, n=len(m.criteria),
-                                                  total=d.workshop.model_criteria,
-                                                  names=join_list(d, [m.t(c.name, L) for c in m.criteria]))))
-    for key in ("assessor", "enterprise", "region"):
-        value = str(org.get(key) or "").strip()
-        if value and not (key == "enterprise" and value == d.org):
-            rows.append((t(f"report.cover.{key}", L), value))
-    if org.get("members") not in (None, ""):
-        rows.append((t("report.cover.members", L), t("report.cover.members_value", L, members=org["members"])))
-    rows.append((t("report.cover.model_label", L), t("report.cover.model", L, model=m.t(m.title, L),
-                                                      version=m.version)))
-    rows.append((t("report.cover.coverage", L), t("report.cover.coverage_value", L, answered=r.answered,
-                                                   total=r.total, coverage=percent(d, r.coverage))))
+    rows = cover_rows(d)
     pdf.set_y(y + h + 16)
     for label, value in rows:
         top = pdf.y
