@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from maturity import migrations
 from maturity.loader import load_model
 from maturity.store import Store
 from tests.conftest import TEST_FRAMEWORKS
@@ -85,3 +86,6 @@ def test_evidence_uploaded_in_one_process_shows_in_another_and_after_a_restart(p
     sizes = second["sizes"]
     assert isinstance(sizes, list) and sizes[1] == len(PDF)
     assert [f.filename for f in store.evidence.list(record.token)] == ["活动照片.png", "会议纪要.pdf"]
+    # the session's PostgreSQL database is shared: leave it empty for the tests after this one
+    migrations.drop_all(store.engine)
+    store.dispose()

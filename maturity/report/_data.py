@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from ..advice import Roadmap, roadmap
@@ -123,3 +124,21 @@ def cover_rows(d: ReportData) -> list[tuple[str, str]]:
     rows.append((t("report.cover.coverage", L), t("report.cover.coverage_value", L, answered=r.answered,
                                                    total=r.total, coverage=percent(d, r.coverage))))
     return rows
+
+
+def model_info(d: ReportData) -> list[tuple[str, str]]:
+    """The appendix's lines on the model: title, id, version (and the one answered, if another), sha256, file."""
+    m, L = d.model, d.lang
+    info = [
+        (t("report.appendix.model_title", L), m.t(m.title, L)),
+        (t("report.appendix.model_id", L), m.id),
+        (t("report.appendix.model_version", L), m.version),
+    ]
+    if d.answered_version and d.answered_version != m.version:
+        info.append((t("report.appendix.answered_version", L), d.answered_version))
+    info += [
+        (t("report.appendix.sha256", L), d.loaded.sha256),
+        (t("report.appendix.file", L), Path(d.loaded.file).name),
+        (t("report.appendix.generated", L), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+    ]
+    return info

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 from ..aggregate import IndicatorAggregate
 from ..display import fmt_index, fmt_level, fmt_sd, join_spaced, label_value, stars
 from ..explain import cap_notes
 from ..i18n import t
 from ..model import HORIZONS, Criterion, Indicator
 from ..scoring import NA
-from ._data import ReportData, criterion_name, join_list, level_text, percent
+from ._data import ReportData, criterion_name, join_list, level_text, model_info, percent
 from ._page import GREY, INK, PANEL, RED, RULE, SMALL
 from ._pdf import Cell, Column, ReportPDF, Run
 
@@ -254,17 +251,6 @@ def appendix(pdf: ReportPDF, d: ReportData) -> None:
             pdf.paragraph(t("report.none", L), size=9.5, color=GREY)
 
     pdf.heading(t("report.appendix.model", L), 3)
-    info = [
-        (t("report.appendix.model_title", L), m.t(m.title, L)),
-        (t("report.appendix.model_id", L), m.id),
-        (t("report.appendix.model_version", L), m.version),
-    ]
-    if d.answered_version and d.answered_version != m.version:
-        info.append((t("report.appendix.answered_version", L), d.answered_version))
-    info += [
-        (t("report.appendix.sha256", L), d.loaded.sha256),
-        (t("report.appendix.file", L), Path(d.loaded.file).name),
-        (t("report.appendix.generated", L), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
-    ]
+    info = model_info(d)
     pdf.data_table([Column("", 38), Column("", pdf.body_width - 38)],
                    [[Run(k, "B", SMALL + 0.5), Run(v, "", SMALL + 0.5)] for k, v in info], header=False)

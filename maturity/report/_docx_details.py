@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 from ..aggregate import IndicatorAggregate
 from ..display import fmt_index, fmt_level, fmt_sd, join_spaced, label_value, stars
 from ..evidence import EvidenceFile
@@ -12,7 +9,7 @@ from ..explain import cap_notes
 from ..i18n import t
 from ..model import HORIZONS, Criterion, Indicator
 from ..scoring import NA
-from ._data import ReportData, criterion_name, join_list, level_text, percent
+from ._data import ReportData, criterion_name, join_list, level_text, model_info, percent
 from ._docx_writer import RED, Cell, Writer
 from ._evidence import file_size
 
@@ -186,18 +183,7 @@ def appendix(w: Writer, d: ReportData) -> None:
             w.note(t("report.none", L))
 
     w.heading(t("report.appendix.model", L), 2)
-    info = [
-        (t("report.appendix.model_title", L), m.t(m.title, L)),
-        (t("report.appendix.model_id", L), m.id),
-        (t("report.appendix.model_version", L), m.version),
-    ]
-    if d.answered_version and d.answered_version != m.version:
-        info.append((t("report.appendix.answered_version", L), d.answered_version))
-    info += [
-        (t("report.appendix.sha256", L), d.loaded.sha256),
-        (t("report.appendix.file", L), Path(d.loaded.file).name),
-        (t("report.appendix.generated", L), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
-    ]
+    info = model_info(d)
     w.table(None, [[[(k, True, False)], v] for k, v in info], (38, 120))
 
 
