@@ -16,7 +16,9 @@ import zipfile
 
 import docx
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from docx.shared import Pt
 
 from maturity import i18n
 from maturity.aggregate import aggregate
@@ -287,3 +289,18 @@ def test_the_workshop_host_page_offers_the_word_report_beside_its_pdf(root, stor
     assert pdf in labels and word in labels and labels.index(word) == labels.index(pdf) + 1
     assert at.radio(key="wsh_docx_style").options == [i18n.t("docx.style_default", "zh"),
                                                       i18n.t("docx.style_gongwen", "zh")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_gongwen_page_numbers_sit_on_the_outer_side(built, lang):
+    """GB/T 9704: 单页码居右空一字，双页码居左空一字 — odd pages right, even pages left; the default centres one."""
+    gongwen = docx.Document(io.BytesIO(built[lang, "gongwen"]))
+    assert gongwen.settings.odd_and_even_pages_header_footer
+    for section in gongwen.sections:
+        odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+        assert (odd.alignment, even.alignment) == (WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT)
+        assert odd.paragraph_format.right_indent == Pt(14) and even.paragraph_format.left_indent == Pt(14)
+        assert odd.text == even.text == "— 1 —"
+    default = docx.Document(io.BytesIO(built[lang, "default"]))
+    assert not default.settings.odd_and_even_pages_header_footer
+    assert {s.footer.paragraphs[0].alignment for s in default.sections} == {WD_ALIGN_PARAGRAPH.CENTER}

@@ -180,17 +180,29 @@ def _no_border(style: BaseStyle) -> None:
 
 
 def _footer(doc: Document, style: DocStyle) -> None:
-    """The page number in every footer: '— 1 —' (公文) or '1', centred, in the footer font."""
+    """The page number in every footer, in the footer font: '1' centred; in 公文 '— 1 —' on the outer side, as
+    GB/T 9704 has it (单页码居右空一字，双页码居左空一字): odd pages right, even pages left, one character in."""
+    set_fonts(doc.styles["Footer"], style.footer)
+    if style.page_dashes:
+        doc.settings.odd_and_even_pages_header_footer = True
     for section in doc.sections:
-        p = section.footer.paragraphs[0] if section.footer.paragraphs else section.footer.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.style = doc.styles["Footer"]
-        set_fonts(doc.styles["Footer"], style.footer)
+        footers = [(section.footer, WD_ALIGN_PARAGRAPH.CENTER)]
         if style.page_dashes:
-            p.add_run("— ")
-        add_field(p, "PAGE", "1")
-        if style.page_dashes:
-            p.add_run(" —")
+            footers = [(section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)]
+        for footer, align in footers:
+            p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+            p.alignment = align
+            p.style = doc.styles["Footer"]
+            if style.page_dashes:  # one character (the footer's size) in from the margin
+                indent = Pt(style.footer.size)
+                if align == WD_ALIGN_PARAGRAPH.RIGHT:
+                    p.paragraph_format.right_indent = indent
+                else:
+                    p.paragraph_format.left_indent = indent
+                p.add_run("— ")
+            add_field(p, "PAGE", "1")
+            if style.page_dashes:
+                p.add_run(" —")
 
 
 def add_field(p: Paragraph, code: str, shown: str) -> None:
