@@ -11,11 +11,11 @@ from typing import Any
 
 from ..advice import Roadmap, roadmap
 from ..aggregate import IndicatorAggregate
-from ..display import join_names, level_name
+from ..display import fmt_level, join_names, level_name
 from ..evidence import EvidenceFile
 from ..i18n import t
 from ..loader import LoadedModel
-from ..model import MaturityModel
+from ..model import Indicator, MaturityModel
 from ..scoring import Answer, CriterionResult, Result
 
 
@@ -142,3 +142,16 @@ def model_info(d: ReportData) -> list[tuple[str, str]]:
         (t("report.appendix.generated", L), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
     ]
     return info
+
+
+def answer_line(d: ReportData, ind: Indicator, value: float, agg: IndicatorAggregate | None) -> str:
+    """A question's answer as the PDF and the Word report write it: the nearest level and its text; a consensus,
+    or a mean (a workshop's, or any fractional answer) said as such."""
+    m, L = d.model, d.lang
+    nearest = min(m.levels, key=lambda lv: (abs(lv - value), lv))
+    text = m.t(ind.answers[nearest], L)
+    if agg is not None and agg.consensus is not None:
+        return t("report.criteria.answer_consensus", L, level=level_text(d, nearest), text=text)
+    if not value.is_integer() or agg is not None:
+        return t("report.criteria.answer_mean", L, value=fmt_level(value), level=level_text(d, nearest), text=text)
+    return t("report.criteria.answer", L, level=level_text(d, nearest), text=text)

@@ -8,7 +8,7 @@ from ..explain import cap_notes
 from ..i18n import t
 from ..model import HORIZONS, Criterion, Indicator
 from ..scoring import NA
-from ._data import ReportData, criterion_name, join_list, level_text, model_info, percent
+from ._data import ReportData, answer_line, criterion_name, join_list, level_text, model_info, percent
 from ._page import GREY, INK, PANEL, RED, RULE, SMALL
 from ._pdf import Cell, Column, ReportPDF, Run
 
@@ -102,15 +102,7 @@ def _indicator(pdf: ReportPDF, d: ReportData, ind: Indicator, n: int) -> None:
     elif answer == NA:
         pdf.paragraph(t("report.criteria.answer_na", L), size=10, color=GREY, indent=indent, after=0.5)
     else:
-        value = float(answer)
-        nearest = min(m.levels, key=lambda lv: (abs(lv - value), lv))
-        text = m.t(ind.answers[nearest], L)
-        if agg is not None and agg.consensus is not None:
-            line = t("report.criteria.answer_consensus", L, level=level_text(d, nearest), text=text)
-        elif not value.is_integer() or agg is not None:
-            line = t("report.criteria.answer_mean", L, value=fmt_level(value), level=level_text(d, nearest), text=text)
-        else:
-            line = t("report.criteria.answer", L, level=level_text(d, nearest), text=text)
+        line = answer_line(d, ind, float(answer), agg)
         pdf.paragraph(line, size=10, indent=indent, after=0.5)
     if agg is not None and agg.consensus is not None and agg.note:
         pdf.paragraph(t("wsfacil.consensus_note", L, note=agg.note), size=9.5, color=GREY, indent=indent, after=0.5)

@@ -9,7 +9,7 @@ from ..explain import cap_notes
 from ..i18n import t
 from ..model import HORIZONS, Criterion, Indicator
 from ..scoring import NA
-from ._data import ReportData, criterion_name, join_list, level_text, model_info, percent
+from ._data import ReportData, answer_line, criterion_name, join_list, level_text, model_info, percent
 from ._docx_writer import RED, Cell, Writer
 from ._evidence import file_size
 
@@ -80,15 +80,7 @@ def _indicator(w: Writer, d: ReportData, ind: Indicator, n: int) -> None:
     elif answer == NA:
         w.note(t("report.criteria.answer_na", L), indent_mm=INDENT_MM)
     else:
-        value = float(answer)
-        nearest = min(m.levels, key=lambda lv: (abs(lv - value), lv))
-        text = m.t(ind.answers[nearest], L)
-        if agg is not None and agg.consensus is not None:
-            line = t("report.criteria.answer_consensus", L, level=level_text(d, nearest), text=text)
-        elif not value.is_integer() or agg is not None:
-            line = t("report.criteria.answer_mean", L, value=fmt_level(value), level=level_text(d, nearest), text=text)
-        else:
-            line = t("report.criteria.answer", L, level=level_text(d, nearest), text=text)
+        line = answer_line(d, ind, float(answer), agg)
         w.para(line, indent_mm=INDENT_MM)
     if agg is not None and agg.consensus is not None and agg.note:
         w.note(t("wsfacil.consensus_note", L, note=agg.note), indent_mm=INDENT_MM)
