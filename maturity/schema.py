@@ -13,6 +13,9 @@ Map of the tables::
       participants      who joined, by bearer token (name only in named sessions)
       workshop_answers  (participant, indicator) -> level or N/A
       consensus         (workshop, indicator) -> the level the room agreed on, the facilitator's note
+    rounds              one 测评批次 sent to many units: public code, hashed round key, model, deadline, the round it follows
+      round_units       (round, unit name) -> 上级单位, members, contact and the unit's own assessment
+    reviews             (assessment, indicator) -> 上级复评: the reviewed level and its reason (the unit's answer stays)
     lookup_failures     one row per failed join-code lookup (hashed session / address), for a short while
 
 The migrations in :mod:`maturity.migrations` create and change these tables (``Store.create_schema``
@@ -56,6 +59,9 @@ __all__ = [
     "model_snapshots",
     "notes",
     "participants",
+    "reviews",
+    "round_units",
+    "rounds",
     "schema_version",
     "targets",
     "workshop_answers",
@@ -252,3 +258,45 @@ lookup_failures = Table(
 )
 Index("ix_lookup_failures_scope_at", lookup_failures.c.scope, lookup_failures.c.at)
 Index("ix_lookup_failures_at", lookup_failures.c.at)
+
+# migration 0005: assessment rounds (测评批次), their units and the 上级复评 of a unit's answers.
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(16), nullable=False, unique=True),  # the ?r= of the round link; not a secret
+    Column("title", String(200), nullable=False),
+    Column("model_sha256", String(64), ForeignKey("model_snapshots.sha256"), nullable=False),
+    Column("deadline", String(10), nullable=True),  # ISO date
+    Column("key_hash", String(64), nullable=False),  # sha256 hex of the round key (?k=), never the key
+    Column("language", String(16), nullable=False),
+    Column("follows_id", Integer, ForeignKey("rounds.id", ondelete="SET NULL"), nullable=True),  # for the trend
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),
+)
+
+round_units = Table(
+    "round_units",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", Integer, ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    # The unit's own assessment: its token is the unit's private link. Deleting the assessment removes the unit.
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("name", String(120), nullable=False),
+    Column("parent", String(120), nullable=True),  # 上级单位: a unit's name in the round, or a name above them all
+    Column("members", Integer, nullable=True),
+    Column("contact", String(200), nullable=True),
+    Column("position", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_round_units_round_name", round_units.c.round_id, round_units.c.name, unique=True)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    Column("indicator_id", String(128), primary_key=True),
+    Column("level", Float, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

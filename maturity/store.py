@@ -387,7 +387,7 @@ class Store:
             aid = conn.scalar(select(S.assessments.c.id).where(S.assessments.c.token == token))
             if aid is None:
                 return
-            for table in S.ASSESSMENT_CHILDREN:
+            for table in (*S.ASSESSMENT_CHILDREN, S.reviews, S.round_units):  # a unit's assessment leaves its round
                 conn.execute(delete(table).where(table.c.assessment_id == aid))
             conn.execute(delete(S.assessments).where(S.assessments.c.id == aid))
 

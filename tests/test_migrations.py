@@ -272,8 +272,8 @@ def test_a_database_at_0002_upgrades_to_0003_with_its_workshop_kept(empty_url, t
                          {"p": pid, "w": wid, "l": float(level), "f": False, "at": stamp.replace(tzinfo=None)})
         conn.execute(text("INSERT INTO consensus (workshop_id, indicator_id, level, updated_at)"
                           " VALUES (:w, 'leading.party', 3, :at)"), {"w": wid, "at": stamp.replace(tzinfo=None)})
-    store.create_schema()  # what the app does at start: up to the head (0004 since issue 12)
-    assert migrations.current(store.db) == migrations.head() == "0004"
+    store.create_schema()  # what the app does at start: up to the head (0005 since issue 13)
+    assert migrations.current(store.db) == migrations.head() == "0005"
     assert _diff(store) == []
     svc = WorkshopService(store)
     agg = svc.aggregates("ABCDEF", "k" * 32)["leading.party"]
@@ -303,7 +303,7 @@ def test_a_database_at_0003_upgrades_to_0004_with_its_assessments_kept(empty_url
     record = store.create_assessment(tiny, {"name": "旧工会"})
     store.save_answers(record.token, {"leading.party": 3, "leading.model-workers": "na"}, {"leading.party": "纪要"})
     store.create_schema()
-    assert migrations.current(store.db) == "0004"
+    assert migrations.current(store.db) == migrations.head()
     assert _diff(store) == []
     kept = store.get_assessment(record.token)
     assert kept is not None and kept.answers == {"leading.party": 3, "leading.model-workers": "na"}
