@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 from .errors import MaturityError
 from .i18n import t
@@ -37,7 +38,9 @@ __all__ = [
     "UnitsInvalid",
     "ancestors",
     "check_units",
+    "round_link",
     "subtree",
+    "unit_link",
 ]
 
 MAX_ROUND_TITLE = 200  # rounds.title VARCHAR(200)
@@ -72,6 +75,7 @@ class UnitProblem:
     column: str  # name | parent | members | contact | "" (the whole list)
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    cell: str = ""  # where it is instead of the row: an Excel cell ("B7"), or "#3" for the third typed line
 
     def message(self, lang: str) -> str:
         return t(f"unit_problem.{self.code}", lang, **self.params)
@@ -87,9 +91,16 @@ class UnitsInvalid(MaturityError):
     def describe(self, lang: str) -> list[str]:
         out = []
         for p in self.problems:
-            where = t("unit_problem.where_row", lang, row=p.row) if p.row else ""
-            col = f" {t(f'unit_column.{p.column}', lang)}" if p.column else ""
-            prefix = f"{where}{col}: " if where or col else ""
+            if p.cell.startswith("#"):  # a typed line
+                where = t("unit_problem.where_line", lang, line=p.cell[1:])
+                col = f" {t(f'unit_column.{p.column}', lang)}" if p.column else ""
+            elif p.cell:
+                where, col = t("unit_problem.where_cell", lang, cell=p.cell), ""
+            else:
+                where = t("unit_problem.where_row", lang, row=p.row) if p.row else ""
+                col = f" {t(f'unit_column.{p.column}', lang)}" if p.column else ""
+            colon = "：" if lang == "zh" else ": "
+            prefix = f"{where}{col}{colon}" if where or col else ""
             out.append(f"{prefix}{p.message(lang)}")
         return out
 
@@ -255,3 +266,16 @@ def subtree(units: Sequence[Unit], root: str) -> list[Unit]:
     """The units at or under ``root`` (a unit's name or a 上级单位 name), in round order; any depth."""
     parent_of = {u.name: u.parent for u in units}
     return [u for u in units if u.name == root or root in ancestors(u.name, parent_of)]
+
+
+# ---------------------------------------------------------------- links (pages/_registry.py has the same paths; a test checks)
+
+
+def unit_link(site: str, token: str, lang: str = "zh") -> str:
+    """A unit's private link: its own assessment on the questionnaire page."""
+    return f"{site.rstrip('/')}/questionnaire?{urlencode({'a': token, 'lang': lang})}"
+
+
+def round_link(site: str, code: str, key: str, lang: str = "zh") -> str:
+    """The organiser's private round link (it carries the round key: keep it like a password)."""
+    return f"{site.rstrip('/')}/rounds?{urlencode({'r': code, 'k': key, 'lang': lang})}"

@@ -36,6 +36,9 @@ REGISTRY: tuple[PageSpec, ...] = (
     PageSpec("models", "pages/models.py", "nav.models", ":material/menu_book:", "models"),
     PageSpec("workshop_host", "pages/workshop_host.py", "wsnav.host", ":material/co_present:", "workshop_host"),
     PageSpec("workshop", "pages/workshop.py", "wsnav.join", ":material/groups:", "workshop"),
+    PageSpec("rounds", "pages/rounds.py", "roundnav.rounds", ":material/account_tree:", "rounds"),
+    PageSpec("portfolio", "pages/portfolio.py", "roundnav.portfolio", ":material/grid_view:", "portfolio"),
+    PageSpec("review", "pages/review.py", "roundnav.review", ":material/fact_check:", "review"),
 )
 
 # The script path by key, for st.page_link and st.switch_page.

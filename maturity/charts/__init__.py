@@ -3,7 +3,8 @@
 Every builder takes the model, the scores and a language, reads all labels from the model
 and the i18n catalogue (``chart.*``), and returns a configured ``alt.Chart``/``LayerChart``:
 ``radar`` (``_radar``); ``groups_bar``, ``gap_bars``, ``tags_bar`` (``_bars``); ``heatmap``
-(``_heatmap``); ``index_history`` (``_history``); ``distribution`` of a workshop's answers
+(``_heatmap``); ``index_history`` (``_history``);
+``portfolio_heatmap`` and ``stage_bars`` of a round (``_portfolio``); ``distribution`` of a workshop's answers
 (``_distribution``). What they share (palette, font, axis labels, ``Datasets``, ``mark``,
 ``finish``) is in ``_kit``, which also renders a chart with vl-convert in the shipped CJK font
 (``to_png``/``to_svg``). Numbers, levels and stars are written by ``maturity.display``, as on
@@ -18,6 +19,7 @@ from ._distribution import distribution
 from ._heatmap import contrast, heatmap, level_colours
 from ._history import index_history
 from ._kit import FONT, Chart, indicator_label, question_number, to_png, to_svg
+from ._portfolio import portfolio_heatmap, stage_bars
 from ._radar import radar
 
 __all__ = [
@@ -32,9 +34,11 @@ __all__ = [
     "indicator_label",
     "level_colours",
     "level_name",
+    "portfolio_heatmap",
     "priority_order",
     "question_number",
     "radar",
+    "stage_bars",
     "stars",
     "tags_bar",
     "to_png",
