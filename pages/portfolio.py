@@ -15,6 +15,7 @@ from maturity import advice, charts, tables
 from maturity import portfolio as P
 from maturity.display import fmt_index, level_name, stars
 from maturity.filenames import download_name
+from maturity.i18n import t
 from maturity.round_types import RoundData
 from maturity.rounds import RoundError, RoundService
 from pages._ui import PAGES, guarded, lang, plain, store, tr
@@ -42,12 +43,12 @@ ROOT_ALL = "\x00all"
 roots = [ROOT_ALL, *P.parents(data)]
 c1, c2 = st.columns(2)
 root = c1.selectbox(tr("portui.scope"), roots, key="port_root",
-                    format_func=lambda r: tr("portui.scope_all") if r == ROOT_ALL else r)
+                    format_func=lambda r: t("portui.scope_all", L) if r == ROOT_ALL else r)
 p = P.build(data, None if root == ROOT_ALL else root)
 basis: P.Basis = "self"
 if p.has_reviews:
     basis = c2.radio(tr("portui.basis"), ["self", "reviewed"], horizontal=True, key="port_basis",
-                     format_func=lambda b: tr(f"portui.basis_{b}"))
+                     format_func=lambda b: t(f"portui.basis_{b}", L))
 
 answered = p.answered
 indices = [r.overall.index for r in (s.result(basis) for s in answered) if r is not None and r.overall.index is not None]
@@ -84,7 +85,7 @@ tabs = st.tabs([tr(f"portui.tab_{k}") for k in ("heatmap", "ranking", "stages", 
 with tabs[0]:
     heat = P.heatmap_frame(p, L, basis)
     order = st.radio(tr("portui.heat_order"), ["round", "index"], horizontal=True, key="port_heat_order",
-                     format_func=lambda o: tr(f"portui.heat_order_{o}"))
+                     format_func=lambda o: t(f"portui.heat_order_{o}", L))
     rows = [(str(r[0]), [None if v is None or v != v else float(v) for v in r[2:2 + len(names)]])
             for r in heat.itertuples(index=False)]
     if order == "index":
@@ -96,7 +97,7 @@ with tabs[0]:
 
 with tabs[1]:
     by = st.selectbox(tr("portui.rank_by"), ["\x00overall", *names], key="port_rank_by",
-                      format_func=lambda c: tr("portui.rank_overall") if c == "\x00overall" else names[c])
+                      format_func=lambda c: t("portui.rank_overall", L) if c == "\x00overall" else names[c])
     st.dataframe(P.ranking_frame(p, L, None if by == "\x00overall" else by, basis), hide_index=True, width="stretch")
 
 with tabs[2]:

@@ -10,6 +10,7 @@ from maturity.revisions import Conflict, Entry
 from maturity.scoring import NA
 from pages._carry import offer_carry_over
 from pages._evidence import by_question, evidence_panel, files_of
+from pages._round import round_banner
 from pages._ui import (
     PAGES,
     answer_radio,
@@ -37,6 +38,7 @@ m = loaded.model
 answers, notes = record.answers, record.notes
 
 assessment_header(tr("q.title"), record, m)
+round_banner(record)
 if record.read_only:  # the view link changes nothing: each step's answers, notes and evidence as text, no forms
     st.caption(tr("viewlink.questionnaire"))  # under the read-only banner: what this page shows
     seen = step_radio(tr("q.step"), [m.t(c.name, L) for c in m.criteria],

@@ -13,6 +13,7 @@ from maturity.i18n import t
 from maturity.scoring import score
 from pages._carry import offer_carry_over
 from pages._evidence import backed, by_question, files_of
+from pages._round import review_panel, round_banner
 from pages._ui import (
     PAGES,
     assessment_header,
@@ -36,6 +37,7 @@ m = loaded.model
 result = score(m, record.answers, record.targets)
 
 assessment_header(tr("r.title"), record, m)
+round_banner(record)
 offer_carry_over(record, catalog(), store(), L)
 
 if result.overall.value is None:
@@ -73,6 +75,7 @@ if not m.tags:
 view = st.segmented_control(tr("r.charts"), list(views), default="radar", key="chart_view",
                             format_func=lambda k: t(views[k], L), label_visibility="collapsed") or "radar"
 st.vega_lite_chart(chart_spec(loaded.sha256, record.answers, record.targets, L, view), width="stretch")
+review_panel(record, m, L)
 
 st.subheader(tr("r.criteria"))
 

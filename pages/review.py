@@ -11,6 +11,7 @@ import streamlit as st
 from maturity.assessment import AssessmentInvalid
 from maturity.display import level_label
 from maturity.filenames import uploaded_name
+from maturity.i18n import t
 from maturity.round_types import MAX_REVIEW_REASON, Review
 from maturity.rounds import RoundError, RoundService
 from maturity.scoring import NA
@@ -48,7 +49,8 @@ start = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in
 
 def _unit_label(i: int) -> str:
     u = by_id[i]
-    return f"{u.name}（{tr(f'round_status.{u.status}', answered=u.answered, total=u.total)}）"
+    status = t(f"round_status.{u.status}", L, answered=u.answered, total=u.total)
+    return f"{u.name}（{status}）" if L == "zh" else f"{u.name} ({status})"
 
 
 picked = st.selectbox(tr("reviewui.unit"), ids, index=start, key="review_unit", format_func=_unit_label)
@@ -112,7 +114,7 @@ with st.form(f"review_form_{unit.id}_{crit_id}"):
             int(current.level) in levels else 0
         col1, col2 = st.columns([1, 2])
         level = col1.selectbox(tr("reviewui.level", n=n), options, index=index, key=f"rv_{unit.id}_{ind.id}",
-                               format_func=lambda v: tr("reviewui.no_review") if v == NONE else
+                               format_func=lambda v: t("reviewui.no_review", L) if v == NONE else
                                level_label(model, float(str(v)), L))
         reason = col2.text_input(tr("reviewui.reason", n=n), value=current.reason if current else "",
                                  max_chars=MAX_REVIEW_REASON, key=f"rr_{unit.id}_{ind.id}")

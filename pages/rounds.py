@@ -13,6 +13,7 @@ import streamlit as st
 
 from maturity import portfolio as P
 from maturity.filenames import download_name
+from maturity.i18n import t
 from maturity.limits import UPLOAD_MB_IMPORT
 from maturity.round_types import MAX_ROUND_TITLE, Round, Unit, UnitsInvalid, UnitSpec, round_link, unit_link
 from maturity.rounds import RoundError, RoundService, normalise_round_code
@@ -36,7 +37,7 @@ def _show_problems(exc: UnitsInvalid | RoundError) -> None:
 def _units_input(prefix: str) -> list[UnitSpec] | None:
     """The unit list typed or from Excel; None (with every problem shown) when it is refused."""
     how = st.radio(tr("roundui.units_how"), ["text", "excel"], horizontal=True, key=f"{prefix}_how",
-                   format_func=lambda h: tr(f"roundui.units_{h}"))
+                   format_func=lambda h: t(f"roundui.units_{h}", L))
     if how == "text":
         typed = st.text_area(tr("roundui.units_text"), key=f"{prefix}_text", height=180,
                              placeholder=tr("roundui.units_placeholder"), max_chars=200_000)
@@ -165,7 +166,7 @@ with tab_progress:
     if units:
         st.progress(counts["done"] / len(units), text=tr("roundui.done_share", done=counts["done"], n=len(units)))
     show = st.multiselect(tr("roundui.filter_status"), ["not_started", "in_progress", "done"], key="round_filter",
-                          format_func=lambda s: tr(f"roundui.status_{s}"), placeholder=tr("roundui.filter_all"))
+                          format_func=lambda s: t(f"roundui.status_{s}", L), placeholder=tr("roundui.filter_all"))
     shown = [u for u in units if not show or u.status in show]
     frame = P.progress_frame(shown, L)
     st.caption(tr("roundui.sort_hint"))
