@@ -12,7 +12,7 @@ from typing import Any
 from .advice import roadmap
 from .assessment import Assessment, AssessmentInvalid, read_json
 from .explain import cap_notes
-from .i18n import LANGUAGES, normalise
+from .i18n import LANGUAGES, normalise, t
 from .loader import LoadedModel, ModelLoadError, load_folder, load_model
 from .scoring import Result, score
 
@@ -61,6 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     p_rep.add_argument("--model")
     p_db = sub.add_parser("db", help="the database of DATABASE_URL: upgrade its schema, or show its revision")
     p_db.add_argument("action", choices=["upgrade", "current"])
+    p_sam = sub.add_parser("sample", help="make a sample group of units answering rounds a year apart, in DATABASE_URL")
+    p_sam.add_argument("--units", type=int, default=40, help="units per round (default 40)")
+    p_sam.add_argument("--rounds", type=int, default=2, help="rounds, a year apart (default 2)")
+    p_sam.add_argument("--model", default="brand-union", help="model id in frameworks/ (default brand-union)")
+    p_sam.add_argument("--seed", type=int, default=2026, help="the same seed makes the same group")
+    p_sam.add_argument("--site", default="http://localhost:8501", help="address the printed links start with")
     for p in (p_val, p_score, p_rep):
         p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -69,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         return _validate(args.files, args.strict, lang)
     if args.command == "db":
         return _db(args.action)
+    if args.command == "sample":
+        return _sample(args.units, args.rounds, args.model, args.seed, args.site, lang)
     loaded, assessment, code = _load_assessment(args.assessment, args.model, lang)
     if loaded is None or assessment is None:
         return code
@@ -228,3 +236,30 @@ def result_to_json(loaded: LoadedModel, result: Result, lang: str) -> dict[str, 
             for h, items in roadmap(model, result).by_horizon.items()
         },
     }
+
+
+def _sample(units: int, rounds: int, model_id: str, seed: int, site: str, lang: str) -> int:
+    """Make the sample group in the configured database and print the round links (they hold the round keys)."""
+    from .round_types import MAX_UNITS, round_link
+    from .rounds import RoundService
+    from .sample import make_sample
+    from .store import Store
+
+    if not 1 <= units <= MAX_UNITS or not 1 <= rounds <= 10:
+        print(t("cli.sample_range", lang, max=MAX_UNITS), file=sys.stderr)
+        return 2
+    catalog = load_folder(FRAMEWORKS)
+    loaded = catalog.models.get(model_id)
+    if loaded is None:
+        print(t("cli.sample_no_model", lang, id=model_id, known=", ".join(sorted(catalog.models))), file=sys.stderr)
+        return 2
+    store = Store()
+    store.create_schema()
+    made = make_sample(RoundService(store), loaded, units=units, n_rounds=rounds, seed=seed)
+    print(t("cli.sample_made", lang, units=units, rounds=rounds, url=store.url))
+    for m in made:
+        print(f"  {m.round.title}")
+        print(f"    {round_link(site, m.round.code, m.key, lang)}")
+    print(t("cli.sample_keep", lang))
+    store.dispose()
+    return 0

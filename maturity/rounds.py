@@ -198,6 +198,21 @@ class RoundService:
             row = conn.execute(select(S.rounds).where(S.rounds.c.id == rnd.follows_id)).first()
         return _round_of(row) if row else None
 
+    def stamp(self, code: str, key: str) -> tuple[Any, ...]:
+        """What changes whenever the round's portfolio would (units, answers, reviews, here and in the round it
+        follows), in two cheap queries: a page keeps its built portfolio while this stays the same."""
+        rnd = self.check(code, key)
+        ids = [rnd.id] if rnd.follows_id is None else [rnd.id, rnd.follows_id]
+        a, u, r = S.assessments, S.round_units, S.reviews
+        with self.db.read() as conn:
+            units = conn.execute(select(func.count(), func.max(a.c.updated_at), func.max(u.c.id))
+                                 .select_from(u.join(a, a.c.id == u.c.assessment_id))
+                                 .where(u.c.round_id.in_(ids))).one()
+            reviews = conn.execute(select(func.count(), func.max(r.c.updated_at))
+                                   .select_from(r.join(u, u.c.assessment_id == r.c.assessment_id))
+                                   .where(u.c.round_id == rnd.id)).one()
+        return (rnd.id, rnd.follows_id, *tuple(units), *tuple(reviews))
+
     def data(self, code: str, key: str, *, with_previous: bool = True) -> RoundData:
         """Units, their assessments and reviews (and the previous round's) in a fixed number of queries."""
         rnd = self.check(code, key)

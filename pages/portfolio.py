@@ -28,9 +28,25 @@ if not code or not key:
     st.info(tr("portui.need_round"))
     st.page_link(PAGES["rounds"], label=tr("roundnav.rounds"), icon="🗂️")
     st.stop()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _data(code: str, stamp: tuple[object, ...], _key: str) -> RoundData:
+    """The round's data, read once per change of its stamp (the key was checked by the stamp's query;
+    ``_key`` is not hashed, so the cache never holds a key as its own key)."""
+    return svc.data(code, _key)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _portfolio(code: str, stamp: tuple[object, ...], root: str | None, _data: RoundData) -> P.Portfolio:
+    """Every unit scored once per change of the round and choice of subtree."""
+    return P.build(_data, root)
+
+
 try:
     with guarded(kind="read"):
-        data: RoundData = svc.data(code, key)
+        stamp = svc.stamp(code, key)
+        data: RoundData = _data(code, stamp, key)
 except RoundError as exc:
     st.error(exc.message(L))
     st.page_link(PAGES["rounds"], label=tr("roundnav.rounds"), icon="🗂️", query_params={})
@@ -44,7 +60,7 @@ roots = [ROOT_ALL, *P.parents(data)]
 c1, c2 = st.columns(2)
 root = c1.selectbox(tr("portui.scope"), roots, key="port_root",
                     format_func=lambda r: t("portui.scope_all", L) if r == ROOT_ALL else r)
-p = P.build(data, None if root == ROOT_ALL else root)
+p = _portfolio(data.round.code, stamp, None if root == ROOT_ALL else root, data)
 basis: P.Basis = "self"
 if p.has_reviews:
     basis = c2.radio(tr("portui.basis"), ["self", "reviewed"], horizontal=True, key="port_basis",
@@ -79,32 +95,47 @@ d2.download_button(tr("portui.pdf"), key="port_pdf", on_click="ignore", icon="�
                    file_name=download_name(rnd.title, tr("portui.kind"), _day, "pdf", L), data=_pdf)
 
 names = {c.id: model.t(c.name, L) for c in model.criteria}
-tabs = st.tabs([tr(f"portui.tab_{k}") for k in ("heatmap", "ranking", "stages", "invest", "rollup", "trend",
-                                                  "review", "unit")])
+VIEWS = ("heatmap", "ranking", "stages", "invest", "rollup", "trend", "review", "unit")
+# One view at a time, as the results page's charts: only the one asked for is built (500 units stay quick).
+view = st.segmented_control(tr("portui.view"), list(VIEWS), default="heatmap", key="port_view",
+                            format_func=lambda k: t(f"portui.tab_{k}", L), label_visibility="collapsed") or "heatmap"
 
-with tabs[0]:
-    heat = P.heatmap_frame(p, L, basis)
-    order = st.radio(tr("portui.heat_order"), ["round", "index"], horizontal=True, key="port_heat_order",
-                     format_func=lambda o: t(f"portui.heat_order_{o}", L))
-    rows = [(str(r[0]), [None if v is None or v != v else float(v) for v in r[2:2 + len(names)]])
-            for r in heat.itertuples(index=False)]
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _heat_spec(code: str, stamp: tuple[object, ...], root: str | None, basis: str, lang_code: str, order: str,
+               _p: P.Portfolio) -> tuple[dict[str, object], object]:
+    """The heatmap's spec and table, once per change of the round and choice (altair's to_dict is the slow part)."""
+    from altair.utils.schemapi import debug_mode
+
+    heat = P.heatmap_frame(_p, lang_code, basis)  # type: ignore[arg-type]
+    n = len(_p.model.criteria)
+    rows = [(str(r[0]), [None if v is None or v != v else float(v) for v in r[2:2 + n]]) for r in heat.itertuples(index=False)]
     if order == "index":
         idx = {str(r[0]): r[-1] for r in heat.itertuples(index=False)}
         rows.sort(key=lambda x: -(idx[x[0]] if idx[x[0]] == idx[x[0]] and idx[x[0]] is not None else -1))
+    with debug_mode(False):
+        spec = charts.portfolio_heatmap(_p.model, rows, lang_code).to_dict(validate=False)
+    return spec, heat
+
+
+if view == "heatmap":
+    order = st.radio(tr("portui.heat_order"), ["round", "index"], horizontal=True, key="port_heat_order",
+                     format_func=lambda o: t(f"portui.heat_order_{o}", L))
+    spec, heat = _heat_spec(rnd.code, stamp, p.root, basis, L, order, p)
     st.caption(tr("portui.heat_caption"))
-    st.altair_chart(charts.portfolio_heatmap(model, rows, L), width="content")
+    st.vega_lite_chart(spec, width="content")
     st.dataframe(heat, hide_index=True, width="stretch")
 
-with tabs[1]:
+elif view == "ranking":
     by = st.selectbox(tr("portui.rank_by"), ["\x00overall", *names], key="port_rank_by",
                       format_func=lambda c: t("portui.rank_overall", L) if c == "\x00overall" else names[c])
     st.dataframe(P.ranking_frame(p, L, None if by == "\x00overall" else by, basis), hide_index=True, width="stretch")
 
-with tabs[2]:
+elif view == "stages":
     st.altair_chart(charts.stage_bars(model, P.stage_counts(p, basis), L), width="content")
     st.dataframe(P.stage_frame(p, L, basis), hide_index=True, width="stretch")
 
-with tabs[3]:
+elif view == "invest":
     st.caption(tr("portui.invest_caption"))
     st.dataframe(P.weakest_frame(p, L, basis), hide_index=True, width="stretch")
     if any(i.essential for i in model.indicators):
@@ -115,7 +146,7 @@ with tabs[3]:
         else:
             st.dataframe(unmet, hide_index=True, width="stretch")
 
-with tabs[4]:
+elif view == "rollup":
     roll = P.rollup_frame(p, L, basis)
     st.caption(tr("portui.rollup_caption"))
     if roll.empty:
@@ -123,7 +154,7 @@ with tabs[4]:
     else:
         st.dataframe(roll, hide_index=True, width="stretch")
 
-with tabs[5]:
+elif view == "trend":
     if not p.has_previous:
         st.info(tr("portui.trend_none"))
     else:
@@ -132,7 +163,7 @@ with tabs[5]:
         st.caption(tr("portui.trend_caption", before=prev))
         st.dataframe(trend, hide_index=True, width="stretch")
 
-with tabs[6]:
+elif view == "review":
     if not p.has_reviews:
         st.info(tr("portui.review_none"))
         st.page_link(PAGES["review"], label=tr("roundui.to_review"), icon="🔍", query_params={"r": rnd.code, "k": key})
@@ -140,7 +171,7 @@ with tabs[6]:
         st.caption(tr("portui.review_caption"))
         st.dataframe(P.review_gap_frame(p, L), hide_index=True, width="stretch")
 
-with tabs[7]:
+elif view == "unit":
     by_id = {s.unit.id: s for s in answered}
     picked = st.selectbox(tr("portui.unit_pick"), list(by_id), key="port_unit",
                           format_func=lambda i: by_id[i].unit.name)

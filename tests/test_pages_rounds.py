@@ -102,10 +102,16 @@ def test_the_portfolio_page_shows_every_tab_and_downloads(root, store, tiny):
     at = open_with(root, "portfolio", r=rnd.code, k=key)
     assert not at.exception, at.exception
     assert {m.label: m.value for m in at.metric}["已作答单位"] == "4"
-    assert len(at.tabs) >= 8
-    frames = [d.value for d in at.dataframe]
-    assert any("热力图" in t.label for t in at.tabs)
-    assert any(list(f.columns)[:2] == ["名次", "单位"] and f["单位"].iloc[0] == "集团公司工会" for f in frames)
+    assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")  # the heatmap, the default view
+    heat = at.dataframe[0].value
+    assert list(heat["单位"]) == [u.name for u in UNITS] and list(heat["引领力"]) == [4.0, 3.0, 2.0, 1.0]
+    for view in ("ranking", "stages", "invest", "rollup", "trend", "review", "unit"):
+        at.segmented_control(key="port_view").set_value(view).run()
+        assert not at.exception, (view, at.exception)
+        if view == "ranking":
+            ranked = at.dataframe[0].value
+            assert list(ranked.columns)[:2] == ["名次", "单位"] and ranked["单位"].iloc[0] == "集团公司工会"
+    at.segmented_control(key="port_view").set_value("heatmap").run()
     at.selectbox(key="port_root").set_value("第一分公司工会").run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["单位数"] == "2"

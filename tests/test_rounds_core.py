@@ -198,3 +198,16 @@ def test_deleting_a_units_assessment_removes_it_from_the_round(rounds, tiny):
     with pytest.raises(UnknownAssessment):
         rounds.store.save_answers(a.token, {"leading.party": 2})
     assert "rounds" in inspect(rounds.store.engine).get_table_names()
+
+
+def test_the_stamp_changes_with_answers_units_and_reviews(rounds, tiny):
+    rnd, key = rounds.create(tiny, "批次", GROUP[:2])
+    a, _ = rounds.units(rnd.code, key)
+    seen = [rounds.stamp(rnd.code, key)]
+    rounds.store.save_answers(a.token, {"leading.party": 2})
+    seen.append(rounds.stamp(rnd.code, key))
+    rounds.set_reviews(rnd.code, key, a.token, {"leading.party": (1, "")})
+    seen.append(rounds.stamp(rnd.code, key))
+    rounds.add_units(rnd.code, key, [UnitSpec("新工会")])
+    seen.append(rounds.stamp(rnd.code, key))
+    assert len(set(seen)) == 4 and rounds.stamp(rnd.code, key) == seen[-1]
