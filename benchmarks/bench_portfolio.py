@@ -62,7 +62,7 @@ def main() -> None:
         token = svc.units(newest.round.code, newest.key)[0].token
         ind = loaded.model.indicators[0].id
 
-        def change(i: int, token: str = token, store: Store = store) -> None:
+        def change(i: int, token: str = token, store: Store = store, ind: str = ind) -> None:
             store.save_answers(token, {ind: 1 + i % 5})
 
         with serve(ROOT / "app.py", env={"DATABASE_URL": url}) as port:

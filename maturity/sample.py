@@ -127,7 +127,7 @@ def _write_answers(rounds: RoundService, loaded: LoadedModel, rows: list[tuple[s
     with store.db.write() as conn:
         id_of = {t: int(i) for t, i in conn.execute(
             select(S.assessments.c.token, S.assessments.c.id).where(S.assessments.c.token.in_([t for t, _ in rows])))}
-        batch = []
+        batch: list[dict[str, object]] = []
         for token, answers in rows:
             checked = validate(loaded.model, answers=answers)
             batch.extend({"assessment_id": id_of[token], "indicator_id": k, "level": None if v == NA else float(v),

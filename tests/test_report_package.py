@@ -73,7 +73,7 @@ def test_exported_members_are_the_public_names():
     assert sorted(maturity.report.__all__) == sorted(public)
     assert set(maturity.report.__all__) == {"build_report", "build_workshop_report", "report_filename",
                                             "DOCX_MIME", "DOCX_STYLES", "build_docx_report", "build_workshop_docx",
-                                            "docx_filename"}
+                                            "docx_filename", "build_portfolio_report"}
 
 
 def test_importing_the_report_is_cheap(root):

@@ -14,7 +14,8 @@ python-docx), the fonts and the charts load on the first build. Inside, imports 
 - ``_docx_build``: the Word report's entry points, on the same ``ReportData``, written by ``_docx``
   (cover, summary, charts) and ``_docx_details`` (criteria, roadmap, appendix) through
   ``_docx_writer`` with ``_docx_style``'s page, styles and fields (default and 公文格式);
-- ``_portfolio``: the portfolio report (汇总报告) of a round, with the same page, tables and charts;
+- ``_portfolio``: the portfolio report (汇总报告) of a round, with the same page, tables and charts
+  (its entry point is in ``_build``, like the others);
 - ``_fontcache`` (fonts parsed once per process), ``_pdftext`` (CJK fonts, fallbacks, glyph
   checks and line breaking for fpdf2), ``_vl`` (vl-convert, in a helper process) and
   ``fonts`` (the shipped Noto Sans SC subset, its licence and build script).
@@ -22,9 +23,8 @@ python-docx), the fonts and the charts load on the first build. Inside, imports 
 
 from __future__ import annotations
 
-from ._build import build_report, build_workshop_report, report_filename
+from ._build import build_portfolio_report, build_report, build_workshop_report, report_filename
 from ._docx_build import DOCX_MIME, DOCX_STYLES, build_docx_report, build_workshop_docx, docx_filename
-from ._portfolio import build_portfolio_report
 
 __all__ = ["DOCX_MIME", "DOCX_STYLES", "build_docx_report", "build_portfolio_report", "build_report",
            "build_workshop_docx", "build_workshop_report", "docx_filename", "report_filename"]

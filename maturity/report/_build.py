@@ -21,9 +21,11 @@ from . import _vl
 
 if TYPE_CHECKING:
     from ..evidence import EvidenceFile
+    from ..portfolio import Basis, Portfolio
+    from ..round_types import Round
     from ._data import ReportData
 
-__all__ = ["assessment_data", "build_report", "build_workshop_report", "criteria_of", "report_filename",
+__all__ = ["assessment_data", "build_portfolio_report", "build_report", "build_workshop_report", "criteria_of", "report_filename",
            "session_model", "workshop_data"]
 
 
@@ -39,6 +41,14 @@ def build_report(
     from ._render import render
 
     return render(assessment_data(loaded, assessment, lang, result, evidence))
+
+
+def build_portfolio_report(p: Portfolio, rnd: Round, lang: str, *, basis: Basis = "self") -> bytes:
+    """The portfolio PDF (汇总报告) of ``p``, a round or one subtree of it, on ``basis`` (自评 or 复评)."""
+    _vl.start()
+    from ._portfolio import render_portfolio
+
+    return render_portfolio(p, rnd, lang, basis=basis)
 
 
 def assessment_data(loaded: LoadedModel, assessment: Assessment, lang: str, result: Result | None,

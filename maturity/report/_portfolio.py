@@ -23,10 +23,10 @@ from . import _vl
 from ._page import GREY, NeedsFallbackFonts
 from ._pdf import Column, ReportPDF
 
-__all__ = ["build_portfolio_report"]
+__all__ = ["render_portfolio"]
 
 
-def build_portfolio_report(p: P.Portfolio, rnd: Round, lang: str, *, basis: P.Basis = "self") -> bytes:
+def render_portfolio(p: P.Portfolio, rnd: Round, lang: str, *, basis: P.Basis = "self") -> bytes:
     """The portfolio PDF of ``p`` (a round or one subtree of it), on ``basis`` (自评 or 复评)."""
     stages_svg = _stage_svg(p, lang, basis)
     try:
