@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from figures import record  # noqa: E402
 from stclient import Session, serve  # noqa: E402
 
 from maturity.loader import load_model  # noqa: E402
@@ -83,6 +84,10 @@ def main() -> None:
         ratio = statistics.median(times) / blank
         verdict = "" if name == "blank page" else ("ok" if ratio <= 3 and med < 300 else "MISSED")
         print(f"{name:<22} median {med:7.1f} ms   p95 {p95:7.1f} ms   x blank {ratio:5.2f}  {verdict}")
+        if name == "blank page":
+            record("pages", "blank Streamlit page (the yardstick)", f"{med:.1f} ms")
+        else:
+            record("pages", name, f"{med:.1f} ms, {ratio:.2f}× blank", "≤ 3× blank and < 300 ms", verdict == "ok")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from figures import record  # noqa: E402
 
 from maturity.aggregate import aggregate, group_answers  # noqa: E402
 from maturity.loader import load_model  # noqa: E402
@@ -52,6 +55,7 @@ def main() -> None:
     ):
         verdict = "ok" if med < target else "MISSED"
         print(f"{name:<36} median {med:8.3f} ms   best {best:8.3f} ms   target < {target} ms  {verdict}")
+        record("core", name, f"{med:.3f} ms", f"< {target} ms", med < target)
 
 
 if __name__ == "__main__":

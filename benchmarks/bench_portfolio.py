@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_app import measure  # noqa: E402
+from figures import record  # noqa: E402
 from stclient import serve  # noqa: E402
 
 from maturity import portfolio as P  # noqa: E402
@@ -87,6 +88,8 @@ def main() -> None:
             limit = float(target.split()[1])
             verdict = "ok" if seconds < limit else "MISSED"
         print(f"{name:<40} {seconds * 1000:9.1f} ms  {ratio}  {target:<7} {verdict}")
+        record("portfolio", name, f"{seconds * 1000:.0f} ms" + (f", {ratio.strip()}" if ratio.strip() else ""),
+               target, (verdict == "ok") if target else None)
 
 
 if __name__ == "__main__":

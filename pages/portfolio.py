@@ -59,7 +59,7 @@ ROOT_ALL = "\x00all"
 roots = [ROOT_ALL, *P.parents(data)]
 c1, c2 = st.columns(2)
 root = c1.selectbox(tr("portui.scope"), roots, key="port_root",
-                    format_func=lambda r: t("portui.scope_all", L) if r == ROOT_ALL else r)
+                    format_func=lambda r: t("portui.scope_all", L) if r == ROOT_ALL else r, placeholder=tr("friction.select"))
 p = _portfolio(data.round.code, stamp, None if root == ROOT_ALL else root, data)
 basis: P.Basis = "self"
 if p.has_reviews:
@@ -128,7 +128,8 @@ if view == "heatmap":
 
 elif view == "ranking":
     by = st.selectbox(tr("portui.rank_by"), ["\x00overall", *names], key="port_rank_by",
-                      format_func=lambda c: t("portui.rank_overall", L) if c == "\x00overall" else names[c])
+                      format_func=lambda c: t("portui.rank_overall", L) if c == "\x00overall" else names[c],
+                      placeholder=tr("friction.select"))
     st.dataframe(P.ranking_frame(p, L, None if by == "\x00overall" else by, basis), hide_index=True, width="stretch")
 
 elif view == "stages":
@@ -174,7 +175,7 @@ elif view == "review":
 elif view == "unit":
     by_id = {s.unit.id: s for s in answered}
     picked = st.selectbox(tr("portui.unit_pick"), list(by_id), key="port_unit",
-                          format_func=lambda i: by_id[i].unit.name)
+                          format_func=lambda i: by_id[i].unit.name, placeholder=tr("friction.select"))
     s = by_id[picked]
     own = s.own
     assert own is not None

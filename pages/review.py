@@ -53,7 +53,8 @@ def _unit_label(i: int) -> str:
     return f"{u.name}（{status}）" if L == "zh" else f"{u.name} ({status})"
 
 
-picked = st.selectbox(tr("reviewui.unit"), ids, index=start, key="review_unit", format_func=_unit_label)
+picked = st.selectbox(tr("reviewui.unit"), ids, index=start, key="review_unit", format_func=_unit_label,
+                      placeholder=tr("friction.select"))
 if st.query_params.get("u") != str(picked):
     st.query_params["u"] = str(picked)
 unit = by_id[picked]
@@ -76,7 +77,7 @@ if flash:
 
 crit_ids = [c.id for c in model.criteria]
 crit_id = st.selectbox(tr("reviewui.criterion"), crit_ids, key="review_crit",
-                       format_func=lambda c: model.t(model.criterion_by_id[c].name, L))
+                       format_func=lambda c: model.t(model.criterion_by_id[c].name, L), placeholder=tr("friction.select"))
 crit = model.criterion_by_id[crit_id]
 NONE = "none"
 levels = [lv.level for lv in model.scale]
@@ -115,7 +116,7 @@ with st.form(f"review_form_{unit.id}_{crit_id}"):
         col1, col2 = st.columns([1, 2])
         level = col1.selectbox(tr("reviewui.level", n=n), options, index=index, key=f"rv_{unit.id}_{ind.id}",
                                format_func=lambda v: t("reviewui.no_review", L) if v == NONE else
-                               level_label(model, float(str(v)), L))
+                               level_label(model, float(str(v)), L), placeholder=tr("friction.select"))
         reason = col2.text_input(tr("reviewui.reason", n=n), value=current.reason if current else "",
                                  max_chars=MAX_REVIEW_REASON, key=f"rr_{unit.id}_{ind.id}")
         chosen[ind.id] = (level, reason)

@@ -91,7 +91,7 @@ def _create() -> None:
         return
     ids = list(models)
     model_id = st.selectbox(tr("roundui.model"), ids, index=ids.index("brand-union") if "brand-union" in ids else 0,
-                            key="round_model", format_func=lambda i: model_label(models, i, L))
+                            key="round_model", format_func=lambda i: model_label(models, i, L), placeholder=tr("friction.select"))
     title = st.text_input(tr("roundui.round_title") + " *", max_chars=MAX_ROUND_TITLE, key="round_title",
                           placeholder=tr("roundui.title_placeholder"))
     deadline = st.date_input(tr("roundui.deadline"), value=None, key="round_deadline", format="YYYY-MM-DD")
@@ -176,7 +176,7 @@ with tab_progress:
     if not_done:
         message = tr("roundui.chase_intro", title=rnd.title,
                      deadline=rnd.deadline or tr("roundui.no_deadline_short")) + "\n" + "\n".join(
-            f"{u.name}：{unit_link(site, u.token, L)}" for u in not_done)
+            tr("roundui.link_line", name=u.name, url=unit_link(site, u.token, L)) for u in not_done)
         st.code(message, language=None)
         st.caption(tr("roundui.chase_hint"))
     else:
@@ -184,7 +184,7 @@ with tab_progress:
 
 with tab_links:
     st.caption(tr("roundui.links_intro"))
-    listing = "\n".join(f"{u.name}：{unit_link(site, u.token, L)}" for u in units)
+    listing = "\n".join(tr("roundui.link_line", name=u.name, url=unit_link(site, u.token, L)) for u in units)
     st.code(listing or "—", language=None)
     st.download_button(tr("roundui.links_xlsx"), data=lambda: links_to_excel(rnd, units, site, L), icon="📊",
                        key="round_links_xlsx", on_click="ignore",
@@ -193,7 +193,7 @@ with tab_links:
     if units:
         names = {u.id: u for u in units}
         picked = st.selectbox(tr("roundui.qr_unit"), list(names), key="round_qr_unit",
-                              format_func=lambda i: names[i].name)
+                              format_func=lambda i: names[i].name, placeholder=tr("friction.select"))
         unit = names[picked]
         url = unit_link(site, unit.token, L)
         left, right = st.columns([2, 1])

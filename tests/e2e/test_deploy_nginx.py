@@ -1,0 +1,265 @@
+"""docs/deploy.md, tested: Debian's nginx in front of two app processes on PostgreSQL, in shared mode.
+
+``docs/deploy/behind_nginx.py`` starts it all as the guide says; chromium then does a self-check, a
+workshop whose phones land on both processes, and a round's portfolio, every request through nginx.
+nginx's access log (its ``upstream=`` field) tells which process served what: each browser stays on one
+process (the route cookie), and the room is spread over both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import PG_ADMIN_URL
+from tests.e2e.conftest import ROOT, choose, shot
+from tests.e2e.test_selfcheck_browser import answer_current_step, idle
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
+
+ADMIN_KEY = "deploy-e2e-" + secrets.token_hex(8)
+LOCK = "退出管理查看"
+LINE = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) \d+ upstream=(?P<up>\S+) route=(?P<route>\S+)')
+
+
+@dataclass
+class Deployment:
+    site: str
+    ports: list[int]
+    work: Path
+    database_url: str
+    proc: subprocess.Popen[str]
+
+    def log(self) -> list[dict[str, str]]:
+        """nginx's access log so far, one dict per request."""
+        lines = (self.work / "access.log").read_text(encoding="utf-8").splitlines()
+        return [m.groupdict() for m in map(LINE.search, lines) if m]
+
+    def route_to(self, port: int, prefix: str) -> str:
+        """A route cookie value that nginx sends to the app process on ``port`` (asked of nginx itself)."""
+        for i in range(200):
+            route = f"{prefix}-{i}"
+            req = urllib.request.Request(f"{self.site}/_stcore/health", headers={"Cookie": f"maturity_route={route}"})
+            with urllib.request.urlopen(req, timeout=5):
+                pass
+            time.sleep(0.05)  # nginx writes the line when the request ends
+            if any(r["route"] == route and r["up"].endswith(f":{port}") for r in self.log()):
+                return route
+        raise AssertionError(f"no route to {port} in 200 tries: the upstream hash ignores the cookie")
+
+
+def _free_ports(n: int) -> int:
+    """The first of ``n`` consecutive free loopback ports."""
+    for _ in range(100):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            base = s.getsockname()[1]
+        if base + n < 65000 and all(_free(base + i) for i in range(n)):
+            return base
+    raise RuntimeError("no free ports")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+@pytest.fixture(scope="module")
+def database() -> Iterator[str]:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"maturity_deploy_{secrets.token_hex(5)}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def deployment(database, tmp_path_factory) -> Iterator[Deployment]:
+    work = tmp_path_factory.mktemp("nginx")
+    port, app_port = _free_ports(1), _free_ports(2)
+    env = {**os.environ, "DATABASE_URL": database, "MATURITY_MODE": "shared", "MATURITY_ADMIN_KEY": ADMIN_KEY,
+           "MATURITY_FRAMEWORKS": str(ROOT / "frameworks")}
+    proc = subprocess.Popen([sys.executable, "docs/deploy/behind_nginx.py", "--port", str(port), "--app-port",
+                             str(app_port), "--workdir", str(work)], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.stdout is not None
+    out: list[str] = []
+    for line in proc.stdout:
+        out.append(line)
+        if line.startswith("logs "):
+            break
+    else:
+        pytest.fail("behind_nginx.py did not start:\n" + "".join(out))
+    site = next(x.split()[1] for x in out if x.startswith("ready "))
+    ports = [int(p) for p in next(x for x in out if x.startswith("processes ")).split()[1:]]
+    try:
+        yield Deployment(site, ports, work, database, proc)
+    finally:
+        proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=40)
+        if proc.poll() is None:
+            proc.kill()
+        for port in ports:  # every app process stopped with the script
+            assert _free(port), f"app process on {port} still running"
+    assert ADMIN_KEY not in "".join(out) + "".join(proc.stdout or [])
+
+
+@pytest.fixture
+def new_context(browser):
+    """Browser contexts (new users) that close after the test; ``route`` pins one to a process."""
+    made: list[object] = []
+
+    def make(site: str, *, phone: bool = False, route: str | None = None):
+        ctx = browser.new_context(locale="zh-CN", accept_downloads=True, is_mobile=phone,
+                                  viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900})
+        if route:
+            ctx.add_cookies([{"name": "maturity_route", "value": route, "url": site}])
+        made.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(45_000)
+        return page
+
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
+def _cookie(page) -> str:
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "maturity_route")
+
+
+def _upstreams(dep: Deployment, route: str) -> set[str]:
+    return {r["up"] for r in dep.log() if r["route"] == route}
+
+
+def test_the_guide_runs_this_very_configuration(deployment):
+    site = (ROOT / "docs/deploy/nginx-site.conf").read_text(encoding="utf-8")
+    ran = (deployment.work / "site.conf").read_text(encoding="utf-8")
+    assert ran.count("server 127.0.0.1:") == 2
+    for directive in ("hash $maturity_route consistent;", "proxy_set_header Upgrade $http_upgrade;",
+                      "location /_stcore/stream", "proxy_read_timeout 1d;", "client_max_body_size 12m;"):
+        assert directive in site and directive in ran
+    guide = (ROOT / "docs/deploy.md").read_text(encoding="utf-8")
+    assert "docs/deploy/nginx-site.conf" in guide and "docs/deploy/behind_nginx.py" in guide
+    with urllib.request.urlopen(f"{deployment.site}/_stcore/health", timeout=5) as reply:
+        assert reply.read() == b"ok"
+
+
+def test_a_self_check_through_nginx_stays_on_one_process(deployment, new_context):
+    page = new_context(deployment.site)
+    page.goto(f"{deployment.site}/start")
+    page.get_by_text("开始新的自评").wait_for()
+    page.get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name=re.compile("品牌工会建设快速自测")).click()
+    page.get_by_label("工会名称 *").fill("经由 nginx 的测试工会")
+    page.get_by_role("button", name="开始自评").click()
+    page.get_by_role("heading", name="自评问卷").wait_for()
+    for step, level in enumerate(["规范级", "品牌级", "起步级", "引领级", "规范级", "品牌级", "规范级", "起步级"]):
+        answer_current_step(page, step, level)
+    page.get_by_text("全部题目已作答").wait_for()
+    page.get_by_role("link", name="结果").first.click()
+    page.get_by_role("heading", name="诊断结果").wait_for()
+    page.locator('[data-testid="stVegaLiteChart"]').first.locator("svg text", has_text="引领力").first.wait_for()
+    shot(page, "deploy-01-results")
+    # a download is served from the memory of the process that holds the session: it works only if sticky
+    page.get_by_role("link", name="导入导出").first.click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("JSON")).first.click()
+    assert "经由 nginx 的测试工会" in Path(info.value.path()).read_text(encoding="utf-8")
+    route = _cookie(page)
+    assert len(_upstreams(deployment, route)) == 1, "one browser's requests went to two processes"
+    streams = [r for r in deployment.log() if r["route"] == route and r["path"].startswith("/_stcore/stream")]
+    assert streams and all(r["status"] == "101" for r in streams)  # the websocket went through, upgraded
+
+
+def test_a_workshop_whose_phones_land_on_both_processes(deployment, new_context):
+    host = new_context(deployment.site)
+    host.goto(f"{deployment.site}/workshop_host")
+    host.get_by_label("研讨会名称").fill("经由 nginx 的研讨会")
+    host.get_by_role("button", name="创建研讨会").click()
+    host.get_by_text("加入码", exact=True).wait_for()
+    idle(host)
+    code = re.search(r"[?&]w=([A-Z0-9]{6})", host.url).group(1)
+
+    routes = [deployment.route_to(port, f"phone{n}") for port in deployment.ports for n in range(2)]
+    phones = [new_context(deployment.site, phone=True, route=r) for r in routes]
+    for phone in phones:  # by the join link, as a QR code opens it
+        phone.goto(f"{deployment.site}/workshop?w={code}")
+        phone.get_by_role("button", name="加入").click()
+        phone.get_by_text(re.compile("已答 0 / 34 题")).wait_for()
+    for i, phone in enumerate(phones):
+        form = phone.locator('[data-testid="stForm"]')
+        for option in form.locator('[data-testid="stRadioOption"]').filter(has_text="规范级").all()[:4]:
+            choose(option)
+        phone.get_by_role("button", name="提交本组答案").click()
+        phone.get_by_text(re.compile("已保存“引领力”的 4 个答案")).wait_for()
+        shot(phone, f"deploy-02-phone-{i}")
+    # the host's panel (on its own process) sees every phone's answers, from both processes, in PostgreSQL
+    host.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')].map(e => e.innerText)"
+        f".join('|') === '{len(phones)}|{4 * len(phones)}'", timeout=30_000)
+    shot(host, "deploy-03-host")
+    served = {route: _upstreams(deployment, route) for route in routes}
+    assert all(len(ups) == 1 for ups in served.values()), served
+    assert {next(iter(ups)) for ups in served.values()} == {f"127.0.0.1:{p}" for p in deployment.ports}
+
+
+def test_a_round_portfolio_through_nginx_and_nobody_else_sees_it(deployment, new_context):
+    made = subprocess.run([sys.executable, "-m", "maturity", "sample", "--units", "12", "--rounds", "2",
+                           "--site", deployment.site], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "DATABASE_URL": deployment.database_url})
+    assert made.returncode == 0, made.stderr
+    links = re.findall(r"https?://\S+/rounds\?\S+", made.stdout)
+    assert len(links) == 2
+    page = new_context(deployment.site)
+    page.goto(links[-1])  # the newer round
+    page.get_by_role("link", name="打开汇总看板").first.click()
+    page.get_by_role("heading", name="汇总看板").wait_for()
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+    idle(page)
+    shot(page, "deploy-04-portfolio")
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("下载汇总表")).click()
+    book = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()), read_only=True)
+    cells = {str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c}
+    assert sum("工会" in c for c in cells) >= 12  # the units' names
+
+    # shared mode through nginx: a stranger without the round key or the admin key sees no round and no list
+    stranger = new_context(deployment.site)
+    code = re.search(r"[?&]r=([^&]+)", links[-1]).group(1)
+    stranger.goto(f"{deployment.site}/portfolio?r={code}&k=wrong-key")
+    stranger.get_by_role("heading", name="汇总看板").wait_for()
+    idle(stranger)
+    body = stranger.locator("body").inner_text()
+    assert "热力图" not in body and "单位数" not in body
+    stranger.goto(f"{deployment.site}/history")
+    stranger.get_by_text("查看全部自评记录需要输入管理密钥").wait_for()
+    stranger.get_by_label("管理密钥").fill(ADMIN_KEY)
+    stranger.get_by_role("button", name="确认").click()
+    stranger.get_by_role("button", name=re.compile(LOCK)).wait_for()  # the admin key opens the list
+    assert stranger.get_by_text("查看全部自评记录需要输入管理密钥").count() == 0
