@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from maturity import i18n
 from pages._registry import REGISTRY
@@ -27,8 +28,12 @@ st.sidebar.radio(
 if st.query_params.get("lang", i18n.DEFAULT_LANGUAGE) != current:
     st.query_params["lang"] = current  # so a reload or a shared link keeps it
 
-pages = [st.Page(p.path, title=tr(p.title_key), icon=p.icon, default=p.default, url_path=p.url_path) for p in REGISTRY]
+# Grouped in the sidebar (自评, 研讨会, 上级工会) and shown whole: a collapsed list says "View 3 more" in English.
+pages: dict[str, list[StreamlitPage]] = {}
+for p in REGISTRY:
+    pages.setdefault(tr(p.section), []).append(
+        st.Page(p.path, title=tr(p.title_key), icon=p.icon, default=p.default, url_path=p.url_path))
 # The last net: what no page caught is a translated message with an error id, never a traceback
 # (while .streamlit/config.toml hides exception details from browsers, as it does).
 with guarded(kind="read", last_net=True):
-    st.navigation(pages).run()
+    st.navigation(pages, expanded=True).run()

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     p_sam.add_argument("--model", default="brand-union", help="model id in frameworks/ (default brand-union)")
     p_sam.add_argument("--seed", type=int, default=2026, help="the same seed makes the same group")
     p_sam.add_argument("--site", default="http://localhost:8501", help="address the printed links start with")
-    for p in (p_val, p_score, p_rep):
+    for p in (p_val, p_score, p_rep, p_sam):
         p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     lang = args.lang or _default_lang()

@@ -15,7 +15,7 @@ __all__ = ["PAGES", "REGISTRY", "PageSpec", "page_url"]
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its key, script path, sidebar title (an i18n key), icon and URL path."""
+    """One page: its key, script path, sidebar title (an i18n key), icon, URL path and sidebar section."""
 
     key: str
     path: str
@@ -23,6 +23,7 @@ class PageSpec:
     icon: str
     url_path: str
     default: bool = False
+    section: str = "nav.section_self"  # the sidebar's group (an i18n key): 自评, 研讨会, 上级工会
 
 
 REGISTRY: tuple[PageSpec, ...] = (
@@ -34,11 +35,13 @@ REGISTRY: tuple[PageSpec, ...] = (
     PageSpec("history", "pages/history.py", "nav.history", ":material/history:", "history"),
     PageSpec("transfer", "pages/transfer.py", "nav.transfer", ":material/swap_vert:", "transfer"),
     PageSpec("models", "pages/models.py", "nav.models", ":material/menu_book:", "models"),
-    PageSpec("workshop_host", "pages/workshop_host.py", "wsnav.host", ":material/co_present:", "workshop_host"),
-    PageSpec("workshop", "pages/workshop.py", "wsnav.join", ":material/groups:", "workshop"),
-    PageSpec("rounds", "pages/rounds.py", "roundnav.rounds", ":material/account_tree:", "rounds"),
-    PageSpec("portfolio", "pages/portfolio.py", "roundnav.portfolio", ":material/grid_view:", "portfolio"),
-    PageSpec("review", "pages/review.py", "roundnav.review", ":material/fact_check:", "review"),
+    PageSpec("workshop_host", "pages/workshop_host.py", "wsnav.host", ":material/co_present:", "workshop_host",
+             section="nav.section_workshop"),
+    PageSpec("workshop", "pages/workshop.py", "wsnav.join", ":material/groups:", "workshop", section="nav.section_workshop"),
+    PageSpec("rounds", "pages/rounds.py", "roundnav.rounds", ":material/account_tree:", "rounds", section="nav.section_rounds"),
+    PageSpec("portfolio", "pages/portfolio.py", "roundnav.portfolio", ":material/grid_view:", "portfolio",
+             section="nav.section_rounds"),
+    PageSpec("review", "pages/review.py", "roundnav.review", ":material/fact_check:", "review", section="nav.section_rounds"),
 )
 
 # The script path by key, for st.page_link and st.switch_page.

@@ -74,14 +74,17 @@ def _wait(urls: list[str], procs: list[subprocess.Popen[bytes]], seconds: float)
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    """nginx first (no new requests), then the app processes; killed after 15 s altogether."""
     for p in reversed(procs):
         if p.poll() is None:
             p.terminate()
-    for p in procs:
+    deadline = time.monotonic() + 15
+    for p in reversed(procs):
         try:
-            p.wait(timeout=20)
+            p.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             p.kill()
+            p.wait()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -74,6 +74,12 @@ def _free_ports(n: int) -> int:
     raise RuntimeError("no free ports")
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 def _free(port: int) -> bool:
     with socket.socket() as s:
         try:
@@ -125,7 +131,7 @@ def deployment(database, tmp_path_factory) -> Iterator[Deployment]:
         if proc.poll() is None:
             proc.kill()
         for port in ports:  # every app process stopped with the script
-            assert _free(port), f"app process on {port} still running"
+            assert not _listening(port), f"app process on {port} still running"
     assert ADMIN_KEY not in "".join(out) + "".join(proc.stdout or [])
 
 
@@ -151,6 +157,15 @@ def new_context(browser):
 
 def _cookie(page) -> str:
     return next(c["value"] for c in page.context.cookies() if c["name"] == "maturity_route")
+
+
+def _streams(dep: Deployment, route: str) -> list[dict[str, str]]:
+    """The websockets of ``route`` in nginx's log, once they have closed."""
+    for _ in range(50):
+        if found := [r for r in dep.log() if r["route"] == route and r["path"].startswith("/_stcore/stream")]:
+            return found
+        time.sleep(0.2)
+    return []
 
 
 def _upstreams(dep: Deployment, route: str) -> set[str]:
@@ -192,9 +207,10 @@ def test_a_self_check_through_nginx_stays_on_one_process(deployment, new_context
         page.get_by_role("button", name=re.compile("JSON")).first.click()
     assert "经由 nginx 的测试工会" in Path(info.value.path()).read_text(encoding="utf-8")
     route = _cookie(page)
+    page.context.close()  # nginx logs a websocket when it closes
+    streams = _streams(deployment, route)
+    assert streams and all(r["status"] == "101" for r in streams), streams  # the websocket went through, upgraded
     assert len(_upstreams(deployment, route)) == 1, "one browser's requests went to two processes"
-    streams = [r for r in deployment.log() if r["route"] == route and r["path"].startswith("/_stcore/stream")]
-    assert streams and all(r["status"] == "101" for r in streams)  # the websocket went through, upgraded
 
 
 def test_a_workshop_whose_phones_land_on_both_processes(deployment, new_context):
@@ -224,6 +240,9 @@ def test_a_workshop_whose_phones_land_on_both_processes(deployment, new_context)
         "() => [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')].map(e => e.innerText)"
         f".join('|') === '{len(phones)}|{4 * len(phones)}'", timeout=30_000)
     shot(host, "deploy-03-host")
+    for phone in phones:
+        phone.context.close()
+    assert all(_streams(deployment, route) for route in routes)  # each phone's websocket, through nginx
     served = {route: _upstreams(deployment, route) for route in routes}
     assert all(len(ups) == 1 for ups in served.values()), served
     assert {next(iter(ups)) for ups in served.values()} == {f"127.0.0.1:{p}" for p in deployment.ports}
@@ -231,13 +250,15 @@ def test_a_workshop_whose_phones_land_on_both_processes(deployment, new_context)
 
 def test_a_round_portfolio_through_nginx_and_nobody_else_sees_it(deployment, new_context):
     made = subprocess.run([sys.executable, "-m", "maturity", "sample", "--units", "12", "--rounds", "2",
-                           "--site", deployment.site], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                           "--site", deployment.site, "--lang", "zh"], cwd=ROOT, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "DATABASE_URL": deployment.database_url})
     assert made.returncode == 0, made.stderr
     links = re.findall(r"https?://\S+/rounds\?\S+", made.stdout)
     assert len(links) == 2
     page = new_context(deployment.site)
     page.goto(links[-1])  # the newer round
+    idle(page)
+    shot(page, "deploy-04-round")
     page.get_by_role("link", name="打开汇总看板").first.click()
     page.get_by_role("heading", name="汇总看板").wait_for()
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
