@@ -113,8 +113,8 @@ def test_an_organiser_imports_40_units_sends_links_watches_progress_and_sees_whe
     # 30 more units answer everything (through the store, as their links would), 9 never start
     store = Store(url)
     loaded = load_model(ROOT / "frameworks" / "brand-union.yaml")
-    code = re.search(r"[?&]r=([^&]+)", page.url).group(1)  # type: ignore[union-attr]
-    key = re.search(r"[?&]k=([^&]+)", page.url).group(1)  # type: ignore[union-attr]
+    code = re.search(r"[?&]r=([^&]+)", page.url).group(1)
+    key = re.search(r"[?&]k=([^&]+)", page.url).group(1)
     rng = random.Random(13)
     units = RoundService(store).units(code, key)
     answering = [u for u in units if u.name != "华东第3基层分会"][:30]
