@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,11 +22,12 @@ from .display import level_name, stars
 from .i18n import t
 from .model import MaturityModel
 from .round_types import RoundData, Unit, ancestors, subtree
-from .scoring import Result, score
+from .scoring import Answer, Result, score
 
 __all__ = [
     "Basis",
     "Portfolio",
+    "ScoreMemo",
     "UnitScore",
     "build",
     "essential_frame",
@@ -78,24 +79,47 @@ class Portfolio:
         return any(u.reviewed is not None for u in self.units)
 
 
-def build(data: RoundData, root: str | None = None) -> Portfolio:
-    """Score the round's units (under ``root`` when given): each answer set once."""
+ScoreMemo = dict[tuple[object, ...], Result]
+"""Results by (model sha256, answers, targets), kept by a caller between builds (see :func:`build`)."""
+
+_MEMO_LIMIT = 20_000  # answer sets a memo keeps before it starts again (a few MB)
+
+
+def build(data: RoundData, root: str | None = None, *, memo: ScoreMemo | None = None) -> Portfolio:
+    """Score the round's units (under ``root`` when given): each answer set once.
+
+    With ``memo`` (a dict the caller keeps), an answer set scored by an earlier build is not scored again:
+    when one unit of 500 saves, the next build scores that one unit.
+    """
+    memo = {} if memo is None else memo
+    if len(memo) > _MEMO_LIMIT:
+        memo.clear()
     model = data.loaded.model
+
+    def scored(loaded_sha: str, m: MaturityModel, answers: Mapping[str, Answer], targets: Mapping[str, float] | None
+               ) -> Result:
+        key = (loaded_sha, tuple(sorted(answers.items())), tuple(sorted((targets or {}).items())))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = score(m, answers, targets)
+        return found
+
     units = subtree(data.units, root) if root else list(data.units)
     before: dict[str, Result] = {}
     if data.previous is not None:
-        prev_model = data.previous.loaded.model
+        prev = data.previous.loaded
         for u in data.previous.units:
             rec = data.previous.records.get(u.token)
             if rec is not None and rec.answers:
-                before[u.name] = score(prev_model, rec.answers, rec.targets)
+                before[u.name] = scored(prev.sha256, prev.model, rec.answers, rec.targets)
+    sha = data.loaded.sha256
     out: list[UnitScore] = []
     for u in units:
         rec = data.records.get(u.token)
-        own = score(model, rec.answers, rec.targets) if rec is not None and rec.answers else None
+        own = scored(sha, model, rec.answers, rec.targets) if rec is not None and rec.answers else None
         reviewed = None
         if own is not None and data.reviews.get(u.token):
-            reviewed = score(model, data.reviewed_answers(u.token), rec.targets if rec else None)
+            reviewed = scored(sha, model, data.reviewed_answers(u.token), rec.targets if rec else None)
         out.append(UnitScore(u, own, reviewed, before.get(u.name)))
     return Portfolio(model, out, root, data.previous is not None)
 

@@ -13,6 +13,7 @@ side by side. Everything is in the database, so several app processes serve one 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import re
 import secrets
@@ -199,19 +200,23 @@ class RoundService:
         return _round_of(row) if row else None
 
     def stamp(self, code: str, key: str) -> tuple[Any, ...]:
-        """What changes whenever the round's portfolio would (units, answers, reviews, here and in the round it
-        follows), in two cheap queries: a page keeps its built portfolio while this stays the same."""
+        """What changes whenever the round's portfolio would (its title, units, answers, reviews, here and in
+        the round it follows), in two cheap queries: a page keeps its built portfolio while this stays the same.
+
+        Every unit's own ``updated_at`` (bumped by each save) is in it, not only the newest: a save stamped
+        earlier than another unit's (clocks of two app hosts, a date set by an import) still changes it."""
         rnd = self.check(code, key)
         ids = [rnd.id] if rnd.follows_id is None else [rnd.id, rnd.follows_id]
         a, u, r = S.assessments, S.round_units, S.reviews
         with self.db.read() as conn:
-            units = conn.execute(select(func.count(), func.max(a.c.updated_at), func.max(u.c.id))
-                                 .select_from(u.join(a, a.c.id == u.c.assessment_id))
-                                 .where(u.c.round_id.in_(ids))).one()
-            reviews = conn.execute(select(func.count(), func.max(r.c.updated_at))
+            units = conn.execute(select(u.c.id, a.c.updated_at).select_from(u.join(a, a.c.id == u.c.assessment_id))
+                                 .where(u.c.round_id.in_(ids)).order_by(u.c.id)).all()
+            reviews = conn.execute(select(r.c.assessment_id, func.count(), func.max(r.c.updated_at))
                                    .select_from(r.join(u, u.c.assessment_id == r.c.assessment_id))
-                                   .where(u.c.round_id == rnd.id)).one()
-        return (rnd.id, rnd.follows_id, *tuple(units), *tuple(reviews))
+                                   .where(u.c.round_id == rnd.id).group_by(r.c.assessment_id)
+                                   .order_by(r.c.assessment_id)).all()
+        digest = hashlib.sha256(repr(([tuple(x) for x in units], [tuple(x) for x in reviews])).encode()).hexdigest()
+        return (rnd.id, rnd.follows_id, rnd.title, rnd.deadline, len(units), len(reviews), digest)
 
     def data(self, code: str, key: str, *, with_previous: bool = True) -> RoundData:
         """Units, their assessments and reviews (and the previous round's) in a fixed number of queries."""

@@ -108,7 +108,8 @@ def make_sample(rounds: RoundService, loaded: LoadedModel, *, units: int = 40, n
         with rounds.db.write() as conn:  # the older round happened a year before: its dates say so
             ids = select(S.round_units.c.assessment_id).where(S.round_units.c.round_id == rnd.id)
             conn.execute(update(S.assessments).where(S.assessments.c.id.in_(ids))
-                         .values(assessed_at=when.isoformat(), created_at=stamp, updated_at=stamp + dt.timedelta(days=3)))
+                         .values(assessed_at=when.isoformat(), created_at=stamp,
+                                 updated_at=min(stamp + dt.timedelta(days=3), _now())))  # never in the future
             conn.execute(update(S.rounds).where(S.rounds.c.id == rnd.id).values(created_at=stamp - dt.timedelta(days=7)))
         if newest:
             done = [(tok, a) for tok, a in rows if len(a) == len(model.indicators)]

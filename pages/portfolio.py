@@ -37,10 +37,16 @@ def _data(code: str, stamp: tuple[object, ...], _key: str) -> RoundData:
     return svc.data(code, _key)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _memo(code: str) -> P.ScoreMemo:
+    """The round's scored answer sets, kept across its changes: after one unit saves, one unit is scored."""
+    return {}
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _portfolio(code: str, stamp: tuple[object, ...], root: str | None, _data: RoundData) -> P.Portfolio:
     """Every unit scored once per change of the round and choice of subtree."""
-    return P.build(_data, root)
+    return P.build(_data, root, memo=_memo(code))
 
 
 try:
@@ -114,7 +120,7 @@ def _heat_spec(code: str, stamp: tuple[object, ...], root: str | None, basis: st
         idx = {str(r[0]): r[-1] for r in heat.itertuples(index=False)}
         rows.sort(key=lambda x: -(idx[x[0]] if idx[x[0]] == idx[x[0]] and idx[x[0]] is not None else -1))
     with debug_mode(False):
-        spec = charts.portfolio_heatmap(_p.model, rows, lang_code).to_dict(validate=False)
+        spec = charts.spec_of(charts.portfolio_heatmap(_p.model, rows, lang_code))
     return spec, heat
 
 

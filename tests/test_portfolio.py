@@ -117,3 +117,36 @@ def test_the_excel_export_holds_every_table_and_no_formula(rounds, tiny):
     ws = wb["热力图"]
     assert ws["A3"].value == "=1+1 工会" and ws["A3"].data_type == "s"
     assert str(ws["A1"].value).startswith("2026 年度")
+
+
+def test_a_memo_scores_only_what_changed_and_gives_the_same_portfolio(rounds, tiny, monkeypatch):
+    rnd, key = rounds.create(tiny, "批次", UNITS)
+    _, a, a1, b = rounds.units(rnd.code, key)
+    for unit, level in ((a, 4), (a1, 2), (b, 3)):
+        rounds.store.save_answers(unit.token, _all(tiny, level))
+    calls: list[int] = []
+    real = P.score
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(P, "score", counted)
+    memo: P.ScoreMemo = {}
+    first = P.build(rounds.data(rnd.code, key), memo=memo)
+    assert len(calls) == 3
+    rounds.store.save_answers(a1.token, {"leading.party": 1})  # one unit of three changes
+    second = P.build(rounds.data(rnd.code, key), memo=memo)
+    assert len(calls) == 4  # only that unit scored again
+    fresh = P.build(rounds.data(rnd.code, key))
+    assert [s.own for s in second.units] == [s.own for s in fresh.units]
+    assert [s.own for s in second.units] != [s.own for s in first.units]
+
+
+def test_the_heatmap_spec_without_walking_its_rows_is_the_same_spec(rounds, tiny):
+    from maturity import charts
+
+    chart = charts.portfolio_heatmap(tiny.model, [("甲", [4.0, None, 2.5, 3.0, 1.0, 2.0, 5.0, 3.0][:len(tiny.model.criteria)])],
+                                     "zh")
+    assert charts.spec_of(chart) == chart.to_dict(validate=False)
+    assert chart.datasets  # the chart keeps its rows

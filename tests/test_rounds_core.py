@@ -5,10 +5,11 @@ Every test runs on a SQLite file and on the machine's PostgreSQL.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, select, text, update
 
 from maturity import migrations
 from maturity import schema as S
@@ -211,3 +212,18 @@ def test_the_stamp_changes_with_answers_units_and_reviews(rounds, tiny):
     rounds.add_units(rnd.code, key, [UnitSpec("新工会")])
     seen.append(rounds.stamp(rnd.code, key))
     assert len(set(seen)) == 4 and rounds.stamp(rnd.code, key) == seen[-1]
+
+
+def test_the_stamp_changes_when_a_save_is_older_than_another_units(rounds, tiny):
+    """Not only the newest updated_at: a unit saved 'earlier' than another (a clock behind, a dated import)."""
+    rnd, key = rounds.create(tiny, "批次", GROUP[:2])
+    a, b = rounds.units(rnd.code, key)
+    rounds.store.save_answers(b.token, {"leading.party": 3})
+    with rounds.db.write() as conn:  # b's row says it was saved next week
+        conn.execute(update(S.assessments).where(S.assessments.c.token == b.token)
+                     .values(updated_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=7)))
+    before = rounds.stamp(rnd.code, key)
+    rounds.store.save_answers(a.token, {"leading.party": 2})
+    assert rounds.stamp(rnd.code, key) != before
+    rounds.rename_title(rnd.code, key, "新名称", None)
+    assert rounds.stamp(rnd.code, key)[2] == "新名称"

@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         _wait([f"http://127.0.0.1:{p}/_stcore/health" for p in ports] + [f"{site}/_stcore/health"], procs, 90)
         print(f"ready {site}", flush=True)
         print(f"processes {' '.join(map(str, ports))}", flush=True)
+        print(f"pids {' '.join(str(p.pid) for p in procs[:-1])}", flush=True)
         print(f"logs {work}", flush=True)
         reported: set[int] = set()
         while not stopping:

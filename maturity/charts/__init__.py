@@ -18,7 +18,7 @@ from ._bars import gap_bars, groups_bar, priority_order, tags_bar
 from ._distribution import distribution
 from ._heatmap import contrast, heatmap, level_colours
 from ._history import index_history
-from ._kit import FONT, Chart, indicator_label, question_number, to_png, to_svg
+from ._kit import FONT, Chart, indicator_label, question_number, spec_of, to_png, to_svg
 from ._portfolio import portfolio_heatmap, stage_bars
 from ._radar import radar
 
@@ -38,6 +38,7 @@ __all__ = [
     "priority_order",
     "question_number",
     "radar",
+    "spec_of",
     "stage_bars",
     "stars",
     "tags_bar",

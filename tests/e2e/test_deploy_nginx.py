@@ -13,6 +13,7 @@ import io
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +27,8 @@ import openpyxl
 import pytest
 from sqlalchemy import create_engine, text
 
+from maturity.store import Store
+from maturity.workshop import WorkshopService
 from tests.conftest import PG_ADMIN_URL
 from tests.e2e.conftest import ROOT, choose, shot
 from tests.e2e.test_selfcheck_browser import answer_current_step, idle
@@ -34,13 +37,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
 
 ADMIN_KEY = "deploy-e2e-" + secrets.token_hex(8)
 LOCK = "退出管理查看"
-LINE = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) \d+ upstream=(?P<up>\S+) route=(?P<route>\S+)')
+LINE = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) \d+ upstream=(?P<up>.+?) route=(?P<route>\S+)')
 
 
 @dataclass
 class Deployment:
     site: str
     ports: list[int]
+    pids: list[int]
     work: Path
     database_url: str
     proc: subprocess.Popen[str]
@@ -122,8 +126,9 @@ def deployment(database, tmp_path_factory) -> Iterator[Deployment]:
         pytest.fail("behind_nginx.py did not start:\n" + "".join(out))
     site = next(x.split()[1] for x in out if x.startswith("ready "))
     ports = [int(p) for p in next(x for x in out if x.startswith("processes ")).split()[1:]]
+    pids = [int(p) for p in next(x for x in out if x.startswith("pids ")).split()[1:]]
     try:
-        yield Deployment(site, ports, work, database, proc)
+        yield Deployment(site, ports, pids, work, database, proc)
     finally:
         proc.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -248,6 +253,16 @@ def test_a_workshop_whose_phones_land_on_both_processes(deployment, new_context)
     assert {next(iter(ups)) for ups in served.values()} == {f"127.0.0.1:{p}" for p in deployment.ports}
 
 
+def _host_workshop(dep: Deployment, new_context, title: str) -> tuple[object, str]:
+    host = new_context(dep.site)
+    host.goto(f"{dep.site}/workshop_host")
+    host.get_by_label("研讨会名称").fill(title)
+    host.get_by_role("button", name="创建研讨会").click()
+    host.get_by_text("加入码", exact=True).wait_for()
+    idle(host)
+    return host, re.search(r"[?&]w=([A-Z0-9]{6})", host.url).group(1)  # type: ignore[union-attr]
+
+
 def test_a_round_portfolio_through_nginx_and_nobody_else_sees_it(deployment, new_context):
     made = subprocess.run([sys.executable, "-m", "maturity", "sample", "--units", "12", "--rounds", "2",
                            "--site", deployment.site, "--lang", "zh"], cwd=ROOT, capture_output=True, text=True, timeout=300,
@@ -284,3 +299,40 @@ def test_a_round_portfolio_through_nginx_and_nobody_else_sees_it(deployment, new
     stranger.get_by_role("button", name="确认").click()
     stranger.get_by_role("button", name=re.compile(LOCK)).wait_for()  # the admin key opens the list
     assert stranger.get_by_text("查看全部自评记录需要输入管理密钥").count() == 0
+
+
+def test_a_killed_process_sends_its_phones_to_the_other_and_nothing_is_lost(deployment, new_context):
+    """Last in the module: one app process is killed (kill -9) while a phone on it is in a workshop."""
+    _, code = _host_workshop(deployment, new_context, "进程中断演练")
+    victim, survivor = deployment.ports
+    phone = new_context(deployment.site, phone=True, route=deployment.route_to(victim, "victim"))
+    phone.goto(f"{deployment.site}/workshop?w={code}")
+    phone.get_by_role("button", name="加入").click()
+    phone.get_by_text(re.compile("已答 0 / 34 题")).wait_for()
+    token = re.search(r"[?&]p=([^&]+)", phone.url).group(1)
+    form = phone.locator('[data-testid="stForm"]')
+    for option in form.locator('[data-testid="stRadioOption"]').filter(has_text="规范级").all()[:4]:
+        choose(option)
+    phone.get_by_role("button", name="提交本组答案").click()
+    phone.get_by_text(re.compile("已保存“引领力”的 4 个答案")).wait_for()
+    idle(phone)
+
+    os.kill(deployment.pids[deployment.ports.index(victim)], signal.SIGKILL)
+    # Streamlit's page reconnects by itself; nginx sends it to the survivor, where the link (?w=&p=) opens
+    # the same participant, with the next criterion to answer
+    phone.get_by_text(re.compile("已答 4 / 34 题")).wait_for(timeout=60_000)
+    form = phone.locator('[data-testid="stForm"]').filter(has_text="组织力")
+    form.wait_for()
+    idle(phone)
+    for option in form.locator('[data-testid="stRadioOption"]').filter(has_text="起步级").all()[:5]:
+        choose(option)
+    phone.get_by_role("button", name="提交本组答案").click()
+    phone.get_by_text(re.compile("已保存“组织力”的 \\d+ 个答案")).wait_for()
+    shot(phone, "deploy-05-phone-after-kill")
+    store = Store(deployment.database_url)
+    try:
+        assert len(WorkshopService(store).answers_of(token)) >= 8  # both criteria, from both processes
+    finally:
+        store.dispose()
+    served = {r["up"] for r in deployment.log() if r["route"].startswith("victim")}
+    assert any(up.endswith(f":{survivor}") for up in served), served  # after the kill, the survivor served it
