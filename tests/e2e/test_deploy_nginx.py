@@ -319,11 +319,15 @@ def test_a_killed_process_sends_its_phones_to_the_other_and_nothing_is_lost(depl
 
     os.kill(deployment.pids[deployment.ports.index(victim)], signal.SIGKILL)
     # Streamlit's page reconnects by itself; nginx sends it to the survivor, where the link (?w=&p=) opens
-    # the same participant, with the next criterion to answer
-    phone.get_by_text(re.compile("已答 4 / 34 题")).wait_for(timeout=60_000)
-    form = phone.locator('[data-testid="stForm"]').filter(has_text="组织力")
-    form.wait_for()
+    # the same participant
+    # (a new session: it opens at the first criterion, with this participant's answers; the rest is a click away)
+    phone.wait_for_timeout(3000)
+    phone.get_by_text("已完成").first.wait_for(timeout=60_000)
     idle(phone)
+    choose(phone.locator('[data-testid="stRadioOption"]').filter(has_text="组织力").first)
+    phone.get_by_role("heading", name=re.compile("组织力")).wait_for()
+    idle(phone)
+    form = phone.locator('[data-testid="stForm"]')
     for option in form.locator('[data-testid="stRadioOption"]').filter(has_text="起步级").all()[:5]:
         choose(option)
     phone.get_by_role("button", name="提交本组答案").click()
