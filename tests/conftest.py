@@ -102,6 +102,22 @@ def store(root, tmp_path, monkeypatch):
 PG_ADMIN_URL = os.environ.get("MATURITY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+def fresh_pg_database(prefix: str) -> Iterator[str]:
+    """A new PostgreSQL database named ``<prefix>_<random>`` on the test server, dropped when the generator ends."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped at the end (runs never collide)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import secrets
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from maturity import migrations, schema
 from maturity.cli import main as cli_main
@@ -29,7 +28,7 @@ from maturity.store import Store
 from maturity.throttle import Client
 from maturity.workshop import WorkshopService
 from maturity.workshop_types import hash_key
-from tests.conftest import PG_ADMIN_URL
+from tests.conftest import fresh_pg_database
 from tests.fixtures.make_pre_alembic import summarise
 from tests.helpers import create_schemas_at_once
 
@@ -37,16 +36,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def _pg_fresh() -> Iterator[str]:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"maturity_mig_{secrets.token_hex(6)}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from fresh_pg_database("maturity_mig")
 
 
 def _psql(url: str, sql_file: Path) -> None:

@@ -113,6 +113,18 @@ def choose(option) -> None:
     expect(option.locator("input")).to_be_checked()
 
 
+def submit_group(phone, level: str, questions: int, saved: str) -> None:
+    """A workshop participant picks ``level`` for the first ``questions`` of the shown group, submits, and
+    waits for the ``saved`` confirmation (a regular expression)."""
+    import re
+
+    form = phone.locator('[data-testid="stForm"]')
+    for option in form.locator('[data-testid="stRadioOption"]').filter(has_text=level).all()[:questions]:
+        choose(option)
+    phone.get_by_role("button", name="提交本组答案").click()
+    phone.get_by_text(re.compile(saved)).wait_for()
+
+
 def shot(page, name: str) -> Path:
     """Save a full-page screenshot under tests/artifacts/ (look at them)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

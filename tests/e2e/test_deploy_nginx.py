@@ -25,12 +25,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import create_engine, text
 
 from maturity.store import Store
 from maturity.workshop import WorkshopService
-from tests.conftest import PG_ADMIN_URL
-from tests.e2e.conftest import ROOT, choose, shot
+from tests.conftest import fresh_pg_database
+from tests.e2e.conftest import ROOT, choose, shot, submit_group
 from tests.e2e.test_selfcheck_browser import answer_current_step, idle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.slow]
@@ -95,16 +94,7 @@ def _free(port: int) -> bool:
 
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"maturity_deploy_{secrets.token_hex(5)}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from fresh_pg_database("maturity_deploy")
 
 
 @pytest.fixture(scope="module")
@@ -218,14 +208,18 @@ def test_a_self_check_through_nginx_stays_on_one_process(deployment, new_context
     assert len(_upstreams(deployment, route)) == 1, "one browser's requests went to two processes"
 
 
-def test_a_workshop_whose_phones_land_on_both_processes(deployment, new_context):
-    host = new_context(deployment.site)
-    host.goto(f"{deployment.site}/workshop_host")
-    host.get_by_label("研讨会名称").fill("经由 nginx 的研讨会")
+def _host_workshop(dep: Deployment, new_context, title: str) -> tuple[object, str]:
+    host = new_context(dep.site)
+    host.goto(f"{dep.site}/workshop_host")
+    host.get_by_label("研讨会名称").fill(title)
     host.get_by_role("button", name="创建研讨会").click()
     host.get_by_text("加入码", exact=True).wait_for()
     idle(host)
-    code = re.search(r"[?&]w=([A-Z0-9]{6})", host.url).group(1)
+    return host, re.search(r"[?&]w=([A-Z0-9]{6})", host.url).group(1)  # type: ignore[union-attr]
+
+
+def test_a_workshop_whose_phones_land_on_both_processes(deployment, new_context):
+    host, code = _host_workshop(deployment, new_context, "经由 nginx 的研讨会")
 
     routes = [deployment.route_to(port, f"phone{n}") for port in deployment.ports for n in range(2)]
     phones = [new_context(deployment.site, phone=True, route=r) for r in routes]
@@ -234,11 +228,7 @@ def test_a_workshop_whose_phones_land_on_both_processes(deployment, new_context)
         phone.get_by_role("button", name="加入").click()
         phone.get_by_text(re.compile("已答 0 / 34 题")).wait_for()
     for i, phone in enumerate(phones):
-        form = phone.locator('[data-testid="stForm"]')
-        for option in form.locator('[data-testid="stRadioOption"]').filter(has_text="规范级").all()[:4]:
-            choose(option)
-        phone.get_by_role("button", name="提交本组答案").click()
-        phone.get_by_text(re.compile("已保存“引领力”的 4 个答案")).wait_for()
+        submit_group(phone, "规范级", 4, "已保存“引领力”的 4 个答案")
         shot(phone, f"deploy-02-phone-{i}")
     # the host's panel (on its own process) sees every phone's answers, from both processes, in PostgreSQL
     host.wait_for_function(
@@ -251,16 +241,6 @@ def test_a_workshop_whose_phones_land_on_both_processes(deployment, new_context)
     served = {route: _upstreams(deployment, route) for route in routes}
     assert all(len(ups) == 1 for ups in served.values()), served
     assert {next(iter(ups)) for ups in served.values()} == {f"127.0.0.1:{p}" for p in deployment.ports}
-
-
-def _host_workshop(dep: Deployment, new_context, title: str) -> tuple[object, str]:
-    host = new_context(dep.site)
-    host.goto(f"{dep.site}/workshop_host")
-    host.get_by_label("研讨会名称").fill(title)
-    host.get_by_role("button", name="创建研讨会").click()
-    host.get_by_text("加入码", exact=True).wait_for()
-    idle(host)
-    return host, re.search(r"[?&]w=([A-Z0-9]{6})", host.url).group(1)  # type: ignore[union-attr]
 
 
 def test_a_round_portfolio_through_nginx_and_nobody_else_sees_it(deployment, new_context):
@@ -310,11 +290,7 @@ def test_a_killed_process_sends_its_phones_to_the_other_and_nothing_is_lost(depl
     phone.get_by_role("button", name="加入").click()
     phone.get_by_text(re.compile("已答 0 / 34 题")).wait_for()
     token = re.search(r"[?&]p=([^&]+)", phone.url).group(1)
-    form = phone.locator('[data-testid="stForm"]')
-    for option in form.locator('[data-testid="stRadioOption"]').filter(has_text="规范级").all()[:4]:
-        choose(option)
-    phone.get_by_role("button", name="提交本组答案").click()
-    phone.get_by_text(re.compile("已保存“引领力”的 4 个答案")).wait_for()
+    submit_group(phone, "规范级", 4, "已保存“引领力”的 4 个答案")
     idle(phone)
 
     os.kill(deployment.pids[deployment.ports.index(victim)], signal.SIGKILL)
@@ -327,11 +303,7 @@ def test_a_killed_process_sends_its_phones_to_the_other_and_nothing_is_lost(depl
     choose(phone.locator('[data-testid="stRadioOption"]').filter(has_text="组织力").first)
     phone.get_by_role("heading", name=re.compile("组织力")).wait_for()
     idle(phone)
-    form = phone.locator('[data-testid="stForm"]')
-    for option in form.locator('[data-testid="stRadioOption"]').filter(has_text="起步级").all()[:5]:
-        choose(option)
-    phone.get_by_role("button", name="提交本组答案").click()
-    phone.get_by_text(re.compile("已保存“组织力”的 \\d+ 个答案")).wait_for()
+    submit_group(phone, "起步级", 5, "已保存“组织力”的 \\d+ 个答案")
     shot(phone, "deploy-05-phone-after-kill")
     store = Store(deployment.database_url)
     try:

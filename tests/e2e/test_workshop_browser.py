@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import choose, host_and_phone, shot
+from tests.e2e.conftest import host_and_phone, shot, submit_group
 from tests.e2e.test_selfcheck_browser import idle
 
 pytestmark = pytest.mark.e2e
@@ -29,11 +29,7 @@ def test_host_and_participant(server, browser):
         phone.get_by_role("button", name="加入").click()
         phone.get_by_text(re.compile("已答 0 / 34 题")).wait_for()
         assert "p=" in phone.url
-        form = phone.locator('[data-testid="stForm"]')
-        for option in form.locator('[data-testid="stRadioOption"]').filter(has_text="规范级").all()[:4]:
-            choose(option)
-        phone.get_by_role("button", name="提交本组答案").click()
-        phone.get_by_text(re.compile("已保存“引领力”的 4 个答案")).wait_for()
+        submit_group(phone, "规范级", 4, "已保存“引领力”的 4 个答案")
         idle(phone)
         # the next criterion's form follows at once
         phone.locator('[data-testid="stForm"]').filter(has_text="1. ").first.wait_for()
